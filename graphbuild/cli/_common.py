@@ -1,0 +1,25 @@
+"""Options and helpers shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graphbuild.records import Diagnostic
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (.txt, .md, .jsonl)")
+    parser.add_argument("--max-bytes", type=int, default=None, help="refuse inputs larger than this")
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, help="installed spaCy pipeline to use (default: en_core_web_sm)")
+    parser.add_argument("--analyst-label", default="analyst", help="source label for Comment: sentences")
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Print one diagnostic as one line on stderr (control characters made visible)."""
+    line = str(diagnostic)
+    safe = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
+    print(f"graphbuild: {safe}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Exports: JSON lines, RDF, GraphML, HTML."""

@@ -1,0 +1,58 @@
+"""The only place identifiers are minted.
+
+Identifiers are deterministic: derived from the document's content hash and character spans, so
+building the same inputs twice gives the same ids, and text never leaks into a file name or an IRI
+unescaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the UTF-8 text: the identity of a document's content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _digest(*parts: object, length: int = 16) -> str:
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+def slug(label: str, *, max_length: int = 48) -> str:
+    """A lowercase ASCII slug, safe in IRIs and file names (never empty)."""
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
+    s = _SLUG_UNSAFE.sub("-", ascii_label.lower()).strip("-")[:max_length].strip("-")
+    return s or "x" + _digest(label, length=8)
+
+
+def document_id(sha256: str) -> str:
+    """Short content-derived id of a document (used in IRIs)."""
+    return "d" + sha256[:16]
+
+
+def claim_id(document_sha256: str, content_start: int, content_end: int, source_start: int | None) -> str:
+    """Stable id of a claim: the document content plus its content span and source mention."""
+    return "c" + _digest(document_sha256, content_start, content_end, source_start)
+
+
+def actor_id(label: str) -> str:
+    """Stable id of an actor from its canonical label (gazetteer ids are used as given)."""
+    return slug(label)
+
+
+def span_id(document_sha256: str, kind: str, start: int, end: int) -> str:
+    """Id of any other span-anchored node (item, comment, mention, redaction)."""
+    return kind[:1] + _digest(document_sha256, kind, start, end)
+
+
+def relation_id(kind: str, a: str, b: str) -> str:
+    """Id of a claim-claim link; symmetric kinds are ordered so a pair has one id per type."""
+    if kind in ("corroborates", "contradicts") and b < a:
+        a, b = b, a
+    return "r" + _digest(kind, a, b)

@@ -1,0 +1,1 @@
+"""Reading inputs and cutting them into documents, items and comments."""

@@ -1,0 +1,1 @@
+"""NLP stage: spaCy components that find actors, sources and attributed claims."""
