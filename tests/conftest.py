@@ -16,3 +16,11 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The trained English pipeline with graphbuild's components, loaded once per test session."""
+    from graphbuild.nlp import load_pipeline
+
+    return load_pipeline()
