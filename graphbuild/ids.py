@@ -56,3 +56,56 @@ def relation_id(kind: str, a: str, b: str) -> str:
     if kind in ("corroborates", "contradicts") and b < a:
         a, b = b, a
     return "r" + _digest(kind, a, b)
+
+
+# --- IRIs (RDF) ---------------------------------------------------------------------------------
+# Instance IRIs are built here, from the same content-hash and span ids as the records, so the RDF
+# of one input is identical on every build and a second ingest of a document adds nothing.
+
+#: Namespace of graphbuild's ontology terms (ontology/graphbuild.ttl).
+ONTOLOGY_IRI = "https://w3id.org/graphbuild/ns#"
+#: Base of every instance IRI graphbuild mints.
+IRI_BASE = "https://w3id.org/graphbuild/id/"
+
+_IRI_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _segment(value: str) -> str:
+    # Record ids are slug-like already; anything else (a user's own actor id) is hashed rather than
+    # percent-encoded, so no character of input text ever reaches an IRI.
+    return value if _IRI_SAFE.fullmatch(value) else "x" + _digest(value)
+
+
+def document_iri(sha256: str) -> str:
+    """IRI of a document: its content hash, so the same text always has the same IRI."""
+    return f"{IRI_BASE}doc/{document_id(sha256)}"
+
+
+def graph_iri(sha256: str) -> str:
+    """IRI of the named graph that holds one document's triples (replaced or dropped as a unit)."""
+    return f"{IRI_BASE}graph/{document_id(sha256)}"
+
+
+def claim_iri(claim: str) -> str:
+    """IRI of a claim from its record id (``claim_id``)."""
+    return f"{IRI_BASE}claim/{_segment(claim)}"
+
+
+def agent_iri(actor: str) -> str:
+    """IRI of an actor or source from its actor id; an actor that is also a source has one IRI."""
+    return f"{IRI_BASE}actor/{_segment(actor)}"
+
+
+def part_iri(document_sha256: str, kind: str, start: int, end: int) -> str:
+    """IRI of a span-anchored part of a document: item, comment, section, redaction."""
+    return f"{IRI_BASE}{_segment(kind)}/{span_id(document_sha256, kind, start, end)}"
+
+
+def span_iri(document_sha256: str, role: str, start: int, end: int) -> str:
+    """IRI of an evidence span (an ``oa:SpecificResource``) playing ``role`` (content, cue, ...)."""
+    return f"{IRI_BASE}span/{document_id(document_sha256)}-{_segment(role)}-{start}-{end}"
+
+
+def relation_iri(relation: str) -> str:
+    """IRI of the qualified node of a claim-claim link, from its ``relation_id``."""
+    return f"{IRI_BASE}link/{_segment(relation)}"
