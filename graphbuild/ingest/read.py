@@ -17,13 +17,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graphbuild.ids import content_hash
+from graphbuild.ingest.pdf import read_pdf
+from graphbuild.ingest.webpage import read_html
 from graphbuild.records import Diagnostic, Document, Severity
 
 log = logging.getLogger("graphbuild")
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
-SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+#: Archive formats, each read by its own module into one Document of extracted text.
+FORMAT_READERS = {".pdf": read_pdf, ".html": read_html, ".htm": read_html}
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | frozenset(FORMAT_READERS)
 
 #: Refuse inputs larger than this unless the caller raises it (``--max-bytes``).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -150,6 +154,8 @@ def read_inputs(
             continue
         if Path(path).suffix.lower() in JSONL_SUFFIXES:
             yield from _read_jsonl(path, max_bytes=max_bytes)
+        elif Path(path).suffix.lower() in FORMAT_READERS:
+            yield FORMAT_READERS[Path(path).suffix.lower()](path, max_bytes=max_bytes)
         else:
             yield _read_text(path, max_bytes=max_bytes)
 
