@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import uuid
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -109,3 +110,13 @@ def span_iri(document_sha256: str, role: str, start: int, end: int) -> str:
 def relation_iri(relation: str) -> str:
     """IRI of the qualified node of a claim-claim link, from its ``relation_id``."""
     return f"{IRI_BASE}link/{_segment(relation)}"
+
+
+# --- STIX 2.1 ------------------------------------------------------------------------------------
+#: UUIDv5 namespace of graphbuild's STIX ids, itself derived from the IRI base.
+STIX_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, IRI_BASE + "stix")
+
+
+def stix_id(object_type: str, key: str) -> str:
+    """Deterministic STIX 2.1 id ``<type>--<UUIDv5>`` of the object exported for a graphbuild id."""
+    return f"{object_type}--{uuid.uuid5(STIX_NAMESPACE, f'{object_type}/{key}')}"
