@@ -1,0 +1,194 @@
+"""Where document graphs are kept: an embedded Oxigraph store, or any SPARQL 1.1 server.
+
+Both backends speak the same small protocol, so incremental ingest (``graphbuild.store.ingest``) runs
+unchanged over either:
+
+- ``documents()``: the registry, read from the graphs themselves (each document graph holds its own
+  ``gb:Document`` node with ``dcterms:identifier`` and ``gb:sha256``, so there is no separate index to
+  keep in step with the data);
+- ``put_graph(graph, quads)``: add one document's graph in one all-or-nothing write;
+- ``drop_graph(graph)`` and ``remove_quad(quad)``: take a document (or one of its ids) out;
+- ``select(query)``: a read-only SPARQL SELECT over the union of all graphs.
+
+Why pyoxigraph directly and not rdflib's oxrdflib plugin: the rdflib Store API adds triples one by
+one, while ``pyoxigraph.Store.load`` writes a whole document as one RocksDB transaction (measured
+all-or-nothing under SIGKILL), which is what crash safety needs; we also want ``flush``, bulk loading
+and prepared substitutions, none of which the rdflib API exposes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from graphbuild.errors import StoreError
+from graphbuild.store.lock import store_lock
+
+log = logging.getLogger("graphbuild")
+
+_QUERIES = Path(__file__).parent / "queries"
+
+
+def load_query(name: str) -> str:
+    """One of the store's own SPARQL queries (``graphbuild/store/queries/NAME.rq``)."""
+    return (_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+#: IRIs this module puts into query text: minted by graphbuild.ids from hashes and slugs, and checked.
+_SAFE_IRI = re.compile(r"https?://[A-Za-z0-9._~:/#-]+")
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a query text, refusing anything but the plain IRIs graphbuild.ids mints."""
+    if not _SAFE_IRI.fullmatch(iri):
+        raise ValueError(f"refusing to put an unexpected IRI into a query: {iri!r}")
+    return f"<{iri}>"
+
+
+def with_values(query: str, variable: str, iris: Iterable[str]) -> str:
+    """Fill a store query's ``#VALUES#`` line with ``VALUES ?variable { <iri> ... }``."""
+    values = " ".join(iri_ref(i) for i in sorted(set(iris)))
+    return query.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}", 1)
+
+
+def drop_document_update(graph: str) -> str:
+    """The SPARQL Update that takes one document graph (and links to its claims) out, atomically."""
+    return load_query("drop_document").replace("<urn:graphbuild:target>", iri_ref(graph))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """One document as the store knows it: its id, content hash and named graph."""
+
+    id: str
+    sha256: str
+    graph: str
+
+
+def registry(rows: Iterable[dict[str, str]]) -> dict[str, list[StoredDocument]]:
+    """Group ``documents.rq`` rows by document id (one id may, after a crash, map to two graphs)."""
+    out: dict[str, list[StoredDocument]] = {}
+    for row in rows:
+        out.setdefault(row["id"], []).append(StoredDocument(row["id"], row["sha256"], row["graph"]))
+    for docs in out.values():
+        docs.sort(key=lambda d: d.graph)
+    return out
+
+
+class Backend(Protocol):
+    def documents(self) -> dict[str, list[StoredDocument]]: ...
+    def put_graph(self, graph: str, quads: list[ox.Quad]) -> None: ...
+    def drop_graph(self, graph: str) -> None: ...
+    def drop_document(self, graph: str) -> None: ...
+    def remove_quad(self, quad: ox.Quad) -> None: ...
+    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]: ...
+    def close(self) -> None: ...
+
+
+def term_value(term: object) -> str:
+    return term.value if term is not None else ""  # type: ignore[attr-defined]
+
+
+_LOCK_ERROR = re.compile(r"\bLOCK\b|lock hold|No locks available|Resource temporarily unavailable")
+
+
+def open_oxigraph(path: str | Path, *, read_only: bool = False) -> ox.Store:
+    """Open a pyoxigraph store, turning RocksDB's raw errors into a StoreError that says what to do."""
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        if _LOCK_ERROR.search(str(exc)):
+            raise StoreError("store is locked by another process (an ingest, remove or server is using it)",
+                             path=str(path)) from exc
+        raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
+
+
+class EmbeddedStore:
+    """An on-disk Oxigraph store in a folder, opened by one writer or by readers (see ``store.lock``).
+
+    Use as a context manager; leaving the block flushes (so the next open does not replay the
+    write-ahead log slowly) and releases the lock.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._stack = contextlib.ExitStack()
+        try:
+            self._stack.enter_context(store_lock(self.path, exclusive=not read_only, wait=wait))
+            if read_only and not (self.path / "CURRENT").exists():
+                raise StoreError("not an Oxigraph store (no CURRENT file)", path=str(self.path))
+            self.store = open_oxigraph(self.path, read_only=read_only)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        store = getattr(self, "store", None)
+        if store is not None:
+            if not self.read_only:
+                store.flush()
+            del self.store
+        self._stack.close()
+
+    # -- protocol ---------------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, list[StoredDocument]]:
+        return registry(
+            {k: term_value(v) for k, v in row.items()} for row in self.select(load_query("documents"))
+        )
+
+    def put_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        # Store.extend is one transaction: a SIGKILL leaves all of the graph or none of it.
+        self._writable()
+        target = ox.NamedNode(graph)
+        if any(q.graph_name != target for q in quads):
+            raise ValueError("put_graph: every quad must be in the target graph")
+        try:
+            self.store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"cannot write graph {graph}: {exc}", path=str(self.path)) from exc
+
+    def drop_graph(self, graph: str) -> None:
+        self._writable()
+        self.store.remove_graph(ox.NamedNode(graph))
+
+    def drop_document(self, graph: str) -> None:
+        self._writable()
+        self.store.update(drop_document_update(graph))
+
+    def remove_quad(self, quad: ox.Quad) -> None:
+        # Store.remove of a single quad is one transaction; nothing is pasted into an update string.
+        self._writable()
+        self.store.remove(quad)
+
+    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("store opened read-only", path=str(self.path))
+
+
+def sorted_nquads(quads: Iterable[ox.Quad]) -> list[str]:
+    """Canonical N-Quads lines, sorted: two stores hold the same data iff these lists are equal."""
+    data = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return sorted(line for line in data.splitlines() if line.strip())
