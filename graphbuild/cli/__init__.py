@@ -15,7 +15,7 @@ import sys
 from graphbuild.errors import GraphbuildError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ("segment", "extract", "build")
+COMMANDS = ("segment", "extract", "build", "export", "ingest", "remove", "serve")
 
 
 class _OneLineFormatter(logging.Formatter):
