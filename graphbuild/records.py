@@ -193,6 +193,9 @@ class Item:
     span: Span
     truncated: bool = False  # the excerpt ends inside this item
     is_comment_item: bool = False  # "Comment on X:" items are analyst text throughout
+    # "item" for numbered items and whole-document items; "preamble" / "footnotes" for the unnumbered
+    # text before a telegram's numbered paragraphs and after them (kept so their claims are not lost)
+    part: str = "item"
 
 
 @dataclass(frozen=True, slots=True)
