@@ -1,0 +1,607 @@
+"""The attribution component: who said what (source, cue, content) in a parsed Doc.
+
+Runs after the trained parser. For every sentence it finds attribution relations in the
+PolNeAR/PARC sense from the dependency parse:
+
+* cue verbs with a clausal complement ("X states that A", "A, X added"), a raising complement
+  ("X is expected to ..."), an object for verbs that take one ("denied the report"), or a quote
+  after a colon;
+* cue nouns with a that-clause ("its belief that A", "a report that A", "sees no indication that");
+* adverbial sources ("according to X", "in the opinion of X");
+* blackout codes that open a sentence and stand for a withheld source and cue ("[redacted] A").
+
+Conjoined content clauses ("that A, and that B") become separate attributions. An attribution
+whose cue sits inside another's content records that one as its ``parent`` (nested attribution).
+Then, at discourse level, sentences with no attribution of their own either continue the previous
+source of the same paragraph (``kind == "carry"``) or are left to the text's own voice
+(``kind == "narrative"``); the converter (``extract.py``) decides per passage who that voice is
+(the analyst, a telegram's sender, "unspecified") or drops them (news).
+
+Results are plain data in ``doc._.graphbuild_attributions`` (a list of :class:`Attribution` with
+character offsets into ``doc.text``), plus the spans in ``doc.spans["graphbuild_cues"]``,
+``["graphbuild_contents"]`` and ``["graphbuild_sources"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from graphbuild.nlp.stance import Lexicon, commitment_of, load_lexicon, polarity_of
+from graphbuild.records import Commitment, Polarity
+
+log = logging.getLogger("graphbuild")
+
+EXTENSION = "graphbuild_attributions"
+
+#: Source roles: where the converter should take the source from.
+MENTION = "mention"  # ``source`` is a span naming (or pronoun for) the source
+REDACTED = "redacted"  # ``source`` is the blackout code standing for it
+DEFAULT = "default"  # no source stated: the passage's own voice (analyst, sender, unspecified)
+HEARSAY = "hearsay"  # an unnamed third party ("it is reported that", "he was told that")
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
+_EXPLETIVES = {"it", "there"}
+_CONJ_LEADERS = {",", ";", "and", "but", "or", "while", "whereas", "--", "—"}
+_QUOTES = "\"'“”‘’«»"
+_LIGHT_NOUN_VERBS = {"add", "express", "voice", "reiterate", "repeat", "share", "have", "hold", "see",
+                     "give", "make", "state", "convey", "offer", "indicate", "register", "find", "receive"}
+_ADVERBIAL_NOUNS = {"opinion", "view", "judgment", "judgement", "estimate", "estimation", "assessment"}
+_CONTENT_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One attribution relation, as character offsets into ``doc.text``.
+
+    Attributes:
+        content: the proposition (no cue, no trailing punctuation).
+        sentence: the sentence it was found in.
+        cue: the reporting/belief expression, or None (blackout, carried over, narrative).
+        source: the span naming the source (a pronoun or blackout code included), or None.
+        source_role: ``mention``, ``redacted``, ``default`` or ``hearsay`` (see module constants).
+        commitment: cue default weakened by hedges in the content.
+        polarity: negative when the cue denies or the content says the claim is unsupported.
+        kind: ``verb``, ``noun``, ``adverbial``, ``redaction``, ``carry`` or ``narrative``.
+        base: the cue's commitment before hedges (what a carried-over sentence inherits).
+        parent: index of the attribution whose content holds this one's cue (nested), or None.
+        carried_from: for ``carry``, the index of the attribution whose source continues.
+    """
+
+    content: tuple[int, int]
+    sentence: tuple[int, int]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    source_role: str
+    commitment: Commitment
+    polarity: Polarity
+    kind: str
+    base: Commitment = Commitment.CERTAIN
+    parent: int | None = None
+    carried_from: int | None = None
+
+
+@lru_cache(maxsize=4)
+def _redaction_patterns(path: str | None) -> re.Pattern[str]:
+    text = (Path(path).read_text(encoding="utf-8") if path else
+            resources.files("graphbuild.nlp").joinpath("data", "redactions.tsv").read_text(encoding="utf-8"))
+    alts = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return re.compile(r"\s*(?:(?:" + "|".join(alts) + r")\s*)+", re.IGNORECASE)
+
+
+class AttributionExtractor:
+    """The ``graphbuild_attribution`` pipeline component (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "graphbuild_attribution", *, cues_path: str | None = None,
+                 hedges_path: str | None = None, negators_path: str | None = None,
+                 redactions_path: str | None = None, carry_over: bool = True, min_words: int = 4) -> None:
+        self.name = name
+        self.lexicon: Lexicon = load_lexicon(cues_path, hedges_path, negators_path)
+        self.redaction = _redaction_patterns(redactions_path)
+        self.carry_over = carry_over
+        self.min_words = min_words
+        if not Doc.has_extension(EXTENSION):
+            Doc.set_extension(EXTENSION, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_attributions(doc, self.lexicon, self.redaction, carry_over=self.carry_over,
+                                  min_words=self.min_words)
+        doc._.set(EXTENSION, found)
+        doc.spans["graphbuild_cues"] = [s for a in found if a.cue for s in [doc.char_span(*a.cue)] if s]
+        doc.spans["graphbuild_contents"] = [s for a in found for s in [doc.char_span(*a.content)] if s]
+        doc.spans["graphbuild_sources"] = [s for a in found if a.source for s in [doc.char_span(*a.source)] if s]
+        return doc
+
+
+# --------------------------------------------------------------------------------------------
+# Span helpers (token index ranges are half-open)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token range without leading/trailing punctuation, spaces, complementizers and conjunctions."""
+    while start < end and (doc[start].is_space or (doc[start].is_punct and doc[start].text not in _QUOTES)
+                           or (doc[start].lower_ in {"that", "whether"} and doc[start].dep_ == "mark")
+                           or doc[start].lower_ in {"and", "but", "or"}):
+        start += 1
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTES)
+                           or doc[end - 1].lower_ in {"and", "but", "or", "that"}):
+        end -= 1
+    # A closing quote left alone after the trailing punctuation was cut ("... terms.”" -> keep quote
+    # only when the content also holds its opening quote).
+    if end > start and doc[end - 1].text in _QUOTES:
+        inner = doc[start:end - 1].text
+        if not any(q in inner for q in _QUOTES):
+            end -= 1
+            while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+                end -= 1
+    return (start, end) if end > start else None
+
+
+def _chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _subtree(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _words(doc: Doc, start: int, end: int) -> list[str]:
+    out = []
+    for t in doc[start:end]:
+        out.append(t.lower_)
+        out.append(t.lemma_.lower())
+    return out
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, climbing through conjoined/adverbial/complement verbs."""
+    seen = 0
+    tok = verb
+    while tok is not None and seen < 4:
+        for c in tok.children:
+            if c.dep_ in _SUBJECTS:
+                return c
+        if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _cue_range(verb: Token, extra: tuple[Token, ...] = ()) -> tuple[int, int]:
+    """The verb with its auxiliaries, negation and particle, kept contiguous around the verb."""
+    toks = [verb, *extra]
+    for c in verb.children:
+        if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - verb.i) <= 3:
+            toks.append(c)
+    lo, hi = min(t.i for t in toks), max(t.i for t in toks) + 1
+    return lo, hi
+
+
+# --------------------------------------------------------------------------------------------
+# Content clauses and conjoined splits
+
+
+def _split_conjoined(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a content range at "…, and that B" / "…, that C" into one range per clause."""
+    cuts = []
+    for t in doc[start + 1:end]:
+        if t.lower_ in ("that", "whether") and t.tag_ == "IN" and t.i - 1 >= start:
+            prev = doc[t.i - 1]
+            if prev.lower_ in _CONJ_LEADERS or prev.is_space:
+                k = t.i - 1
+                while k > start and (doc[k].lower_ in _CONJ_LEADERS or doc[k].is_space):
+                    k -= 1
+                cuts.append((k + 1, t.i))
+    pieces, lo = [], start
+    for cut_end, that_i in cuts:
+        pieces.append((lo, cut_end))
+        lo = that_i
+    pieces.append((lo, end))
+    out = []
+    for a, b in pieces:
+        r = _trim(doc, a, b)
+        if r and _content_words(doc, *r) >= 2:
+            out.append(r)
+    return out
+
+
+def _content_words(doc: Doc, start: int, end: int) -> int:
+    return sum(1 for t in doc[start:end] if _CONTENT_WORD.search(t.text))
+
+
+def _exclude(rng: tuple[int, int], hole: tuple[int, int]) -> tuple[int, int]:
+    """Cut ``hole`` out of ``rng`` when it sits at one end (keeps the larger side otherwise)."""
+    a, b = rng
+    h0, h1 = hole
+    if h1 <= a or h0 >= b:
+        return rng
+    if h0 <= a:
+        return h1, b
+    if h1 >= b:
+        return a, h0
+    return (a, h0) if h0 - a >= b - h1 else (h1, b)
+
+
+def _colon_content(doc: Doc, sent: Span, after: int) -> tuple[int, int] | None:
+    """Content introduced by a colon right after the cue: the rest of the sentence (or the next)."""
+    k = after
+    while k < sent.end and (doc[k].is_space or doc[k].text in _QUOTES):
+        k += 1
+    if k < sent.end and doc[k].text == ":":
+        rest = _trim(doc, k + 1, sent.end)
+        if rest:
+            return rest
+        nxt = sent.end
+        if nxt < len(doc):
+            nsent = doc[nxt].sent
+            return _trim(doc, nsent.start, nsent.end)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Finders
+
+
+def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+    out = []
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        cue = lex.verbs.get(tok.lemma_.lower())
+        if cue is None:
+            continue
+        passive = _is_passive(tok)
+        contents: list[tuple[int, int]] = []
+        ccomps = [c for c in tok.children if c.dep_ == "ccomp"]
+        xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+        dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        cue_rng = _cue_range(tok)
+        source_tok: Token | None = None
+        role = MENTION
+        if ccomps:
+            for cc in ccomps:
+                rng = _exclude(_subtree(cc), cue_rng)
+                contents.extend(_split_conjoined(doc, *rng))
+        elif passive and xcomp is not None:
+            # "X is said / expected / believed to V": the raised subject and the complement.
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None and subj.lower_ not in _EXPLETIVES:
+                lo, hi = _subtree(subj)[0], _subtree(xcomp)[1]
+                r = _trim(doc, lo, hi)
+                if r:
+                    contents.append(r)
+        elif xcomp is not None and dobj is not None and dobj.i < xcomp.i:
+            # "X expects Y to V"
+            r = _trim(doc, _subtree(dobj)[0], _subtree(xcomp)[1])
+            if r:
+                contents.append(r)
+        elif "np" in cue.flags and dobj is not None and not passive:
+            r = _trim(doc, *_subtree(dobj))
+            if r:
+                contents.append(r)
+        else:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in cue.preps:
+                    pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                    if pobj is not None:
+                        r = _trim(doc, *_subtree(pobj))
+                        if r:
+                            contents.append(r)
+                            cue_rng = (min(cue_rng[0], c.i), max(cue_rng[1], c.i + 1))
+            if not contents:
+                after = max([cue_rng[1]] + [c.i + 1 for c in tok.children if c.dep_ in ("dobj", "dative", "prt")])
+                r = _colon_content(doc, sent, after)
+                if r:
+                    contents.append(r)
+        if not contents:
+            continue
+        # Source: the subject, the passive agent, or nobody.
+        if passive:
+            agent = _agent(tok)
+            if agent is not None:
+                source_tok = agent
+            else:
+                role = HEARSAY if ("hearsay" in cue.flags or "recipient" in cue.flags) else DEFAULT
+        else:
+            source_tok = _subject(tok)
+            if source_tok is None or source_tok.lower_ in _EXPLETIVES:
+                role, source_tok = DEFAULT, None
+        src = None
+        if source_tok is not None:
+            s_rng = _subtree(source_tok) if source_tok.dep_ in _SUBJECTS + ("pobj",) else (source_tok.i, source_tok.i + 1)
+            s_rng = _exclude(s_rng, cue_rng)
+            s_rng = _trim(doc, *s_rng)
+            if s_rng is None:
+                role = DEFAULT
+            else:
+                # Never let the source run over the content (parse errors on long OCR lines).
+                if any(not (s_rng[1] <= c0 or s_rng[0] >= c1) for c0, c1 in contents):
+                    s_rng = (source_tok.i, source_tok.i + 1)
+                src = _chars(doc, *s_rng)
+        base = Commitment.REPORTED if role == HEARSAY else cue.commitment
+        cue_chars = _chars(doc, *cue_rng)
+        for rng in contents:
+            out.append(_make(doc, lex, rng, sent, cue_chars, src, role, base, cue.polarity, "verb"))
+    return out
+
+
+def _noun_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+    out = []
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        cue = lex.nouns.get(tok.lemma_.lower())
+        if cue is None:
+            continue
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl", "appos")
+                       and any(g.dep_ == "mark" and g.lower_ in ("that", "whether") for g in c.children)), None)
+        contents: list[tuple[int, int]] = []
+        if clause is not None:
+            contents = _split_conjoined(doc, *_subtree(clause))
+        else:
+            r = _colon_content(doc, sent, tok.i + 1)
+            if r:
+                contents = [r]
+        if not contents:
+            continue
+        cue_lo, cue_hi = tok.i, tok.i + 1
+        for c in tok.children:
+            if c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") and c.i < tok.i:
+                cue_lo = min(cue_lo, c.i)
+        source_tok: Token | None = None
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        governor = tok.head if tok.dep_ in ("dobj", "attr", "oprd") and tok.head.pos_ in ("VERB", "AUX") else None
+        if governor is not None:
+            subj = _subject(governor)
+            if subj is not None and subj.lower_ not in _EXPLETIVES:
+                source_tok = subj
+                cue_lo = min(cue_lo, *(_cue_range(governor)))
+        if source_tok is None and poss is not None:
+            source_tok = poss
+        if source_tok is None and tok.lemma_.lower() in _ADVERBIAL_NOUNS:
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            source_tok = pobj
+        role = MENTION if source_tok is not None else DEFAULT
+        src = None
+        if source_tok is not None:
+            rng = _subtree(source_tok) if source_tok.dep_ != "poss" else (source_tok.left_edge.i, source_tok.i + 1)
+            rng = _trim(doc, *_exclude(rng, (cue_lo, cue_hi)))
+            if rng is None or any(not (rng[1] <= c0 or rng[0] >= c1) for c0, c1 in contents):
+                rng = (source_tok.i, source_tok.i + 1)
+            src = _chars(doc, *rng)
+        cue_chars = _chars(doc, cue_lo, cue_hi)
+        for rng in contents:
+            out.append(_make(doc, lex, rng, sent, cue_chars, src, role, cue.commitment, cue.polarity, "noun"))
+    return out
+
+
+def _adverbial_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+    """"according to X, A" / "A, according to X" / "in the opinion of X, A"."""
+    out = []
+    for tok in sent:
+        pobj = None
+        cue_lo = cue_hi = tok.i
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = next((g for g in to.children if g.dep_ == "pobj"), None)
+            cue_lo, cue_hi = tok.i, tok.i + 2
+            pp_head = tok
+        elif tok.lower_ == "in" and tok.dep_ == "prep":
+            noun = next((g for g in tok.children if g.dep_ == "pobj" and g.lemma_.lower() in _ADVERBIAL_NOUNS), None)
+            if noun is None:
+                continue
+            poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+            of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            if poss is not None:
+                pobj = poss
+                cue_lo, cue_hi = tok.i, noun.i + 1
+            elif of is not None:
+                pobj = next((g for g in of.children if g.dep_ == "pobj"), None)
+                cue_lo, cue_hi = tok.i, of.i + 1
+            pp_head = tok
+        else:
+            continue
+        if pobj is None:
+            continue
+        if pobj.dep_ == "poss":
+            s_rng = (pobj.left_edge.i, pobj.i + 1)
+        else:
+            s_rng = _subtree(pobj)
+        s_rng = _trim(doc, *s_rng)
+        if s_rng is None:
+            continue
+        pp = (min(cue_lo, s_rng[0]), max(_subtree(pp_head)[1], s_rng[1]))
+        # The clause the phrase modifies: the nearest verb it hangs from, else the sentence.
+        head = pp_head.head
+        while head.pos_ not in ("VERB", "AUX") and head.dep_ not in ("ROOT",) and head.head is not head:
+            head = head.head
+        clause = _subtree(head) if head.dep_ != "ROOT" else (sent.start, sent.end)
+        rng = _exclude(clause, pp)
+        contents = _split_conjoined(doc, *rng)
+        if not contents:
+            continue
+        cue_chars = _chars(doc, cue_lo, cue_hi)
+        src = _chars(doc, *s_rng)
+        for c in contents:
+            out.append(_make(doc, lex, c, sent, cue_chars, src, MENTION, Commitment.CERTAIN, Polarity.POSITIVE,
+                             "adverbial"))
+    return out
+
+
+def _redaction_attributions(doc: Doc, sent: Span, lex: Lexicon, pattern: re.Pattern[str]) -> list[Attribution]:
+    text = sent.text
+    m = pattern.match(text)
+    if not m or m.end() == 0 or not text[:m.end()].strip():
+        return []
+    end_char = sent.start_char + m.end()
+    first = next((t for t in sent if t.idx >= end_char), None)
+    if first is None:
+        return []
+    code = sent.start_char + (len(text[:m.end()]) - len(text[:m.end()].lstrip())), end_char
+    code = (code[0], code[0] + len(doc.text[code[0]:end_char].rstrip()))
+    out = []
+    for rng in _split_conjoined(doc, first.i, sent.end):
+        out.append(_make(doc, lex, rng, sent, None, code, REDACTED, Commitment.REPORTED, Polarity.POSITIVE,
+                         "redaction"))
+    return out
+
+
+def _make(doc: Doc, lex: Lexicon, rng: tuple[int, int], sent: Span, cue: tuple[int, int] | None,
+          source: tuple[int, int] | None, role: str, base: Commitment, base_polarity: Polarity,
+          kind: str) -> Attribution:
+    content_text = doc[rng[0]:rng[1]].text
+    cue_text = doc.text[cue[0]:cue[1]] if cue else None
+    return Attribution(
+        content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=cue, source=source,
+        source_role=role, commitment=commitment_of(base, _words(doc, *rng), lex),
+        polarity=polarity_of(base_polarity, cue_text, content_text, lex), kind=kind, base=base,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Whole document
+
+
+def _dedupe(found: list[Attribution]) -> list[Attribution]:
+    """One attribution per content span: the one with a cue and a named source wins."""
+    rank = {"verb": 0, "adverbial": 1, "redaction": 2, "noun": 3}
+    best: dict[tuple[int, int], Attribution] = {}
+    for a in sorted(found, key=lambda a: (rank.get(a.kind, 9), a.source is None)):
+        best.setdefault(a.content, a)
+    return sorted(best.values(), key=lambda a: (a.content[0], a.content[1]))
+
+
+def _coverage(sent: Span, atts: list[Attribution]) -> float:
+    covered = set()
+    for a in atts:
+        for rng in (a.content, a.cue, a.source):
+            if rng is not None:
+                lo, hi = rng
+                covered.update(range(max(lo, sent.start_char), min(hi, sent.end_char)))
+    chars = [i for i in range(sent.start_char, sent.end_char) if not sent.doc.text[i].isspace()]
+    return len(covered.intersection(chars)) / max(1, len(chars))
+
+
+def _paragraph_break(text: str, a: int, b: int) -> bool:
+    return bool(re.search(r"\n[ \t\f\r]*\n", text[a:b]))
+
+
+def _narrative_range(doc: Doc, sent: Span, min_words: int) -> tuple[int, int] | None:
+    rng = _trim(doc, sent.start, sent.end)
+    if rng is None:
+        return None
+    # Leading list numbers ("2.", "(a)") are not part of the proposition.
+    a, b = rng
+    while a < b and (doc[a].like_num or doc[a].text in "()") and a + 1 < b and (
+            doc[a + 1].is_punct or doc[a].text in "()"):
+        a += 1
+    rng = _trim(doc, a, b)
+    if rng is None:
+        return None
+    a, b = rng
+    words = _content_words(doc, a, b)
+    if words < min_words or doc[b - 1].text == ":" or sent.text.rstrip().endswith(":"):
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[a:b]) and words < min_words + 2:
+        return None
+    return rng
+
+
+def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *, carry_over: bool = True,
+                      min_words: int = 4) -> list[Attribution]:
+    """All attributions of ``doc`` in text order (see the module docstring)."""
+    out: list[Attribution] = []
+    last_sourced: int | None = None
+    last_end = 0
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, sent, lexicon)
+                 + _adverbial_attributions(doc, sent, lexicon) + _noun_attributions(doc, sent, lexicon))
+        found = _dedupe(found)
+        # Noun cues buried in another claim's content with nobody named ("the possibility that") are
+        # part of that content, not claims of their own.
+        found = [a for a in found if not (a.kind == "noun" and a.source_role == DEFAULT and any(
+            b is not a and b.content[0] <= a.cue[0] and a.cue[1] <= b.content[1] for b in found))]
+        if carry_over and last_sourced is not None and _paragraph_break(doc.text, last_end, sent.start_char):
+            last_sourced = None
+        main = [a for a in found if a.kind != "noun" or a.source is not None]
+        if found and _coverage(sent, found) >= 0.6 or main and _coverage(sent, main) >= 0.5:
+            for a in found:
+                out.append(a)
+                if a.source is not None and a.source_role in (MENTION, REDACTED) and a.kind != "noun":
+                    last_sourced = len(out) - 1
+        else:
+            out.extend(found)
+            rng = _narrative_range(doc, sent, min_words)
+            if rng is not None:
+                content_text = doc[rng[0]:rng[1]].text
+                words = _words(doc, *rng)
+                origin = out[last_sourced] if (carry_over and last_sourced is not None) else None
+                if origin is not None:
+                    base = origin.base
+                    out.append(Attribution(
+                        content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=None,
+                        source=origin.source, source_role=origin.source_role,
+                        commitment=commitment_of(base, words, lexicon),
+                        polarity=polarity_of(Polarity.POSITIVE, None, content_text, lexicon), kind="carry",
+                        base=base, carried_from=last_sourced))
+                else:
+                    out.append(Attribution(
+                        content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=None,
+                        source=None, source_role=DEFAULT,
+                        commitment=commitment_of(Commitment.CERTAIN, words, lexicon),
+                        polarity=polarity_of(Polarity.POSITIVE, None, content_text, lexicon), kind="narrative"))
+        last_end = sent.end_char
+    return _link_parents(out)
+
+
+def _link_parents(found: list[Attribution]) -> list[Attribution]:
+    """Record, for each attribution whose cue lies inside another's content, the innermost holder."""
+    out = list(found)
+    for i, a in enumerate(found):
+        if a.cue is None and a.kind != "redaction":
+            continue
+        anchor = a.cue or a.source
+        best = None
+        for j, b in enumerate(found):
+            if j == i or b.kind in ("carry", "narrative"):
+                continue
+            if b.content[0] <= anchor[0] and anchor[1] <= b.content[1]:
+                if best is None or (b.content[1] - b.content[0]) < (found[best].content[1] - found[best].content[0]):
+                    best = j
+        if best is not None:
+            out[i] = replace(a, parent=best)
+    return out
+
+
+def attributions(doc: Doc) -> list[Attribution]:
+    """The attributions the component stored on ``doc`` (empty if it has not run)."""
+    if not Doc.has_extension(EXTENSION):
+        return []
+    return list(doc._.get(EXTENSION) or [])

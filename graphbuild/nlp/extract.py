@@ -1,0 +1,276 @@
+"""The one converter from spaCy output to records: a Segmentation in, an Extraction out.
+
+Every passage of the document (item bodies and Comment bodies) goes through ``nlp.pipe`` once;
+the attribution component leaves plain-data attributions on each Doc, and this module turns them
+into :class:`~graphbuild.records.Claim` records with offsets mapped back to the ORIGINAL text
+(``Passage.original_span``), sources resolved to actors, and nested claims linked by ``relayed_by``.
+
+Who speaks when the text names nobody (the passage's *voice*) depends on the genre:
+
+* a bulletin Comment (and a "Comment on X" item): the analyst (label configurable);
+* a bulletin item body: "unspecified" (the bulletin presents it as reported fact);
+* a telegram or dispatch: its sender, read from the heading line ("The Ambassador in Burma
+  (Sebald) to the Department of State"); first-person "I"/"we" also resolve to the sender;
+* anything else (news): nobody, so only cued attributions become claims.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graphbuild import ids
+from graphbuild.nlp.actors import SourceResolver, about, actor_label, actor_spans
+from graphbuild.nlp.attribution import DEFAULT, HEARSAY, REDACTED, Attribution, attributions
+from graphbuild.nlp.stance import commitment_of, load_lexicon
+from graphbuild.records import (
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Extraction,
+    Item,
+    Passage,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
+)
+
+log = logging.getLogger("graphbuild")
+
+UNSPECIFIED = Source("unspecified", "unspecified", SourceKind.UNSPECIFIED)
+
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our", "myself", "ourselves"}
+_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+#: A telegram/dispatch heading line: "The Ambassador in Japan (Murphy) to the Department of State" or
+#: "249. Telegram From Operation X Headquarters to the Central Intelligence Agency".
+_SENDER_LINE = re.compile(
+    r"^(?:No\.\s*\d+\s+|\d+\.\s+)?(?:(?:Telegram|Despatch|Dispatch|Memorandum|Letter|Message|Airgram|Cable)\s+"
+    r"[Ff]rom\s+(?:the\s+)?(?P<s1>[A-Z][^\n]{2,150}?)|(?:The|the)\s+(?P<s2>[A-Z][^\n]{2,150}?))\s+to\s+"
+    r"(?:the\s+)?(?:Secretary|Department|Embassy|Legation|Central|President|Director|Acting|Ambassador|"
+    r"Consul|Mission|Chargé|Office|Foreign|Government|Prime|Minister|Commander|Chief|Joint|National|"
+    r"United|[A-Z][a-z]+\s+(?:Office|Department|Embassy|Government))",
+    re.MULTILINE)
+_FOOTNOTES = re.compile(r"^\s*Footnotes?:?\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where a passage sits and who speaks in it when no one is named."""
+
+    item: Item
+    passage: Passage
+    in_comment: bool
+    voice: Source | None
+    voice_cue: Span | None
+    is_comment: bool
+
+
+def _telegram_sender(text: str) -> tuple[Source, int] | None:
+    """The sender of a telegram/dispatch from its heading lines, and where the heading ends."""
+    head = text[:1500]
+    m = _SENDER_LINE.search(head)
+    if not m:
+        return None
+    # The heading line must be among the first few non-empty lines.
+    if sum(1 for ln in head[:m.start()].splitlines() if ln.strip()) > 6:
+        return None
+    group = "s1" if m.group("s1") else "s2"
+    start, end = m.start(group), m.end(group)
+    label = re.sub(r"\[fn\d+\]", "", text[start:end]).strip()
+    person = bool(re.search(r"\([A-Z][\w.' -]+\)", label)) and bool(
+        re.match(r"(?:Acting\s+)?(?:Ambassador|Minister|Secretary|Chargé|Charge|President|High Commissioner)",
+                 label))
+    kind = SourceKind.PERSON if person else SourceKind.ORGANIZATION
+    source = Source(ids.actor_id(label), label, kind, mention=Span.of(text, start, end))
+    line_end = text.find("\n", m.end())
+    return source, (len(text) if line_end < 0 else line_end)
+
+
+def _is_bulletin(seg: Segmentation) -> bool:
+    return any(item.number is not None or item.comments or item.is_comment_item for item in seg.items) or (
+        seg.meta.classification is not None and not seg.document.id.endswith(".jsonl"))
+
+
+def _contexts(seg: Segmentation, analyst: Source, sender: Source | None) -> list[_Context]:
+    bulletin = _is_bulletin(seg)
+    out = []
+    for item in seg.items:
+        if item.is_comment_item:
+            voice, in_comment = analyst, True
+        elif sender is not None:
+            voice, in_comment = sender, False
+        elif bulletin:
+            voice, in_comment = UNSPECIFIED, False
+        else:
+            voice, in_comment = None, False
+        out.append(_Context(item, item.body, in_comment, voice, None, item.is_comment_item))
+        for comment in item.comments:
+            # A Comment section inside a telegram belongs to the sender, not to the analyst.
+            cvoice = sender if sender is not None else analyst
+            out.append(_Context(item, comment.body, True, cvoice, comment.marker if sender is None else None, True))
+    return out
+
+
+def _clean_label(text: str) -> str:
+    label = " ".join(text.split())
+    label = _DETERMINERS.sub("", label)
+    return label.strip(" ,;:'\"“”") or text.strip()
+
+
+class _SourceResolver:
+    """Source mentions -> Sources: first person -> the sender, otherwise the actors resolver."""
+
+    def __init__(self, sender: Source | None) -> None:
+        self.sender = sender
+        self.resolver = SourceResolver()
+
+    def resolve(self, mention: Span, doc, start: int, end: int, voice: Source | None) -> Source:
+        low = mention.text.strip().lower()
+        if low in _FIRST_PERSON:
+            who = self.sender or (voice if voice is not None and voice.kind == SourceKind.ANALYST else None)
+            return UNSPECIFIED if who is None else Source(who.id, who.label, who.kind, mention=mention)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            label = _clean_label(mention.text)
+            return Source(ids.actor_id(label), label, SourceKind.UNSPECIFIED, mention=mention)
+        found = self.resolver.resolve(span)
+        return Source(found.id, found.label, found.kind, mention=mention)
+
+
+def _about(doc, start: int, end: int) -> tuple[str, ...]:
+    """Actor ids mentioned inside a content range of ``doc`` (passage offsets)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return about(span) if span is not None else ()
+
+
+def _actors(doc_actor_spans: Iterable[tuple[str, str, str, Span]]) -> tuple[Actor, ...]:
+    by_id: dict[str, dict] = {}
+    for actor_id, label, kind, span in doc_actor_spans:
+        entry = by_id.setdefault(actor_id, {"label": label, "kind": kind, "aliases": [], "mentions": []})
+        if span.text not in entry["aliases"]:
+            entry["aliases"].append(span.text)
+        entry["mentions"].append(span)
+    out = []
+    for actor_id, e in sorted(by_id.items()):
+        try:
+            kind = ActorKind(e["kind"])
+        except ValueError:
+            kind = ActorKind.SOURCE
+        out.append(Actor(actor_id, e["label"], kind, tuple(e["aliases"]), tuple(sorted(set(e["mentions"])))))
+    return tuple(out)
+
+
+def extract_claims(segmentation: Segmentation, nlp, *, analyst_label: str = "analyst",
+                   batch_size: int = 16) -> Extraction:
+    """Claims and actors of one segmented document.
+
+    Args:
+        segmentation: the document cut into items and comments (``ingest.segment``).
+        nlp: a pipeline from :func:`graphbuild.nlp.load_pipeline` (or any with a parser and the
+            ``graphbuild_attribution`` component).
+        analyst_label: source label for the bulletin's own ``Comment:`` sentences.
+        batch_size: passages per ``nlp.pipe`` batch.
+
+    Returns:
+        The document's :class:`Extraction`; every offset indexes ``segmentation.document.text``.
+    """
+    document = segmentation.document
+    original = document.text
+    analyst = Source(ids.actor_id(analyst_label) if analyst_label != "analyst" else "analyst", analyst_label,
+                     SourceKind.ANALYST)
+    found_sender = _telegram_sender(original)
+    sender, header_end = (found_sender if found_sender else (None, 0))
+    footnotes = _FOOTNOTES.search(original)
+    footnotes_at = footnotes.start() if footnotes else len(original)
+    contexts = [c for c in _contexts(segmentation, analyst, sender) if c.passage.text.strip()]
+    resolver = _SourceResolver(sender)
+    lexicon = load_lexicon()
+    claims: list[Claim] = []
+    actor_spans_found: list[tuple[str, str, str, Span]] = []
+    if sender is not None and sender.mention is not None:
+        actor_spans_found.append((sender.id, sender.label, ActorKind.SOURCE.value, sender.mention))
+    texts = [c.passage.text for c in contexts]
+    for ctx, doc in zip(contexts, nlp.pipe(texts, batch_size=batch_size)):
+        passage = ctx.passage
+        found = attributions(doc)
+        made: dict[int, Claim] = {}
+        for i, att in enumerate(found):
+            o_start, _ = passage.to_original(*att.sentence)
+            in_footnotes = o_start >= footnotes_at
+            in_header = sender is not None and o_start < header_end
+            voice = None if in_footnotes else ctx.voice
+            if in_header and att.cue is None:
+                continue
+            if att.kind in ("narrative", "carry") and voice is None:
+                continue
+            claim = _to_claim(att, i, doc, ctx, voice, original, document, resolver, made, lexicon)
+            if claim is not None:
+                made[i] = claim
+        seen_keys: set[tuple[int, int, str]] = set()
+        for claim in made.values():
+            key = (claim.content.start, claim.content.end, claim.source.id)
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            claims.append(claim)
+        for s in actor_spans(doc):
+            actor_spans_found.append((s.kb_id_ or ids.actor_id(s.text), actor_label(s), s.label_ or "group",
+                                      passage.original_span(original, s.start_char, s.end_char)))
+    for c in claims:
+        if c.source.mention is not None and c.source.kind not in (SourceKind.REDACTED,) and c.source.id not in (
+                "analyst", "unspecified"):
+            actor_spans_found.append((c.source.id, c.source.label, ActorKind.SOURCE.value, c.source.mention))
+    return Extraction(segmentation=segmentation, actors=_actors(actor_spans_found), claims=tuple(claims),
+                      diagnostics=())
+
+
+def _to_claim(att: Attribution, index: int, doc, ctx: _Context, voice: Source | None, original: str,
+              document, resolver: _SourceResolver, made: dict[int, Claim], lexicon) -> Claim | None:
+    passage = ctx.passage
+    content = passage.original_span(original, *att.content)
+    if not content.text.strip():
+        return None
+    commitment = att.commitment
+    cue = passage.original_span(original, *att.cue) if att.cue else None
+    kind = att.kind
+    if kind == "carry" and ctx.is_comment:
+        # In a Comment the analyst's own voice resumes after a reported sentence.
+        kind = "narrative"
+        commitment = commitment_of(Commitment.CERTAIN, re.findall(r"[\w']+", content.text.lower()), lexicon)
+    if kind == "carry":
+        origin = made.get(att.carried_from) if att.carried_from is not None else None
+        if origin is None:
+            return None
+        source = origin.source
+    elif kind == "narrative" or att.source_role == DEFAULT:
+        source = voice or UNSPECIFIED
+        if kind == "narrative" and voice is not None and voice.kind == SourceKind.ANALYST:
+            cue = ctx.voice_cue
+    elif att.source_role == HEARSAY:
+        source = UNSPECIFIED
+    elif att.source_role == REDACTED:
+        source = Source("redacted", "[redacted]", SourceKind.REDACTED,
+                        mention=passage.original_span(original, *att.source))
+    else:
+        mention = passage.original_span(original, *att.source)
+        source = resolver.resolve(mention, doc, att.source[0], att.source[1], voice)
+    parent = made.get(att.parent) if att.parent is not None else None
+    source_start = source.mention.start if source.mention is not None else None
+    return Claim(
+        id=ids.claim_id(document.sha256, content.start, content.end, source_start),
+        document=document.id,
+        item=ctx.item.number,
+        in_comment=ctx.in_comment,
+        content=content,
+        source=source,
+        cue=cue,
+        commitment=commitment,
+        polarity=att.polarity,
+        about=_about(doc, *att.content),
+        relayed_by=parent.id if parent is not None else None,
+        sentence=passage.original_span(original, *att.sentence),
+    )
