@@ -28,8 +28,8 @@ from rdflib import BNode, Literal, URIRef
 from graphbuild import ids
 from graphbuild.graph.rdf import document_quads, relation_quads
 from graphbuild.records import (
-    Claim, Commitment, Document, DocumentMeta, Extraction, Polarity, Relation, Segmentation, Source,
-    SourceKind, Span,
+    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Evidence, Extraction, Polarity, Relation,
+    RelationType, Segmentation, Source, SourceKind, Span,
 )
 from graphbuild.store.backend import Backend, StoredDocument, load_query, term_value, with_values
 
@@ -263,8 +263,12 @@ def _agent_id(iri: str, identifier: str | None) -> str:
     return iri[len(_AGENT_PREFIX):] if iri.startswith(_AGENT_PREFIX) else iri
 
 
-def read_extractions(backend: Backend, graphs: Sequence[str]) -> dict[str, Extraction]:
-    """Rebuild the Extractions (document + claims, no segmentation) of stored document graphs."""
+def read_extractions(backend: Backend, graphs: Sequence[str], *, actors: bool = False) -> dict[str, Extraction]:
+    """Rebuild the Extractions (document, date, claims; actors if asked) of stored document graphs.
+
+    The segmentation is not stored as records (items and comments are RDF nodes), so the rebuilt
+    Segmentation has the document and its date only: enough for linking and the networkx view.
+    """
     if not graphs:
         return {}
     documents: dict[str, Document] = {}
@@ -309,10 +313,54 @@ def read_extractions(backend: Backend, graphs: Sequence[str]) -> dict[str, Extra
         previous = claims.setdefault(graph, {}).get(claim.id)
         if previous is None or (claim.source.label, str(claim)) < (previous.source.label, str(previous)):
             claims[graph][claim.id] = claim
+    found_actors = _read_actors(backend, graphs) if actors else {}
     out: dict[str, Extraction] = {}
     for graph, doc in documents.items():
         seg = Segmentation(document=doc, meta=DocumentMeta(date=dates.get(graph)), sections=(), items=(),
                            redactions=(), furniture=())
         ordered = sorted(claims.get(graph, {}).values(), key=lambda c: (c.content.start, c.content.end, c.id))
-        out[graph] = Extraction(segmentation=seg, actors=(), claims=tuple(ordered))
+        out[graph] = Extraction(segmentation=seg, actors=found_actors.get(graph, ()), claims=tuple(ordered))
     return out
+
+
+def _read_actors(backend: Backend, graphs: Sequence[str]) -> dict[str, tuple[Actor, ...]]:
+    rows: dict[tuple[str, str], dict] = {}
+    for row in backend.select(with_values(load_query("stored_actors"), "graph", graphs)):
+        key = (row["graph"].value, row["id"].value)
+        entry = rows.setdefault(key, {"label": row["label"].value, "kind": row["kind"].value, "aliases": set()})
+        entry["label"] = min(entry["label"], row["label"].value)
+        if "alias" in row:
+            entry["aliases"].add(row["alias"].value)
+    out: dict[str, list[Actor]] = {}
+    for (graph, actor_id), e in sorted(rows.items()):
+        out.setdefault(graph, []).append(Actor(actor_id, e["label"], ActorKind(_after(e["kind"], "actor-")),
+                                               aliases=tuple(sorted(e["aliases"]))))
+    return {g: tuple(a) for g, a in out.items()}
+
+
+_CLAIM_PREFIX = ids.IRI_BASE + "claim/"
+_LINK_TYPES = {"corroborates": RelationType.CORROBORATES, "contradicts": RelationType.CONTRADICTS,
+               "commentsOn": RelationType.COMMENTS_ON}
+
+
+def read_relations(backend: Backend, graphs: Sequence[str]) -> list[Relation]:
+    """The claim links stored in ``graphs`` (signals and notes; evidence spans are not rebuilt)."""
+    links: dict[str, dict] = {}
+    for row in backend.select(with_values(load_query("stored_links"), "graph", graphs)):
+        entry = links.setdefault(row["link"].value, {
+            "from": row["from"].value.removeprefix(_CLAIM_PREFIX), "to": row["to"].value.removeprefix(_CLAIM_PREFIX),
+            "type": _LINK_TYPES[row["type"].value.rsplit("#", 1)[-1]], "score": float(row["score"].value),
+            "evidence": {},
+        })
+        if "evidence" in row:
+            entry["evidence"][row["evidence"].value] = Evidence(
+                row["signal"].value, (), row["note"].value if "note" in row else "")
+    return [Relation(e["type"], e["from"], e["to"], e["score"], tuple(e["evidence"][k] for k in sorted(e["evidence"])))
+            for _, e in sorted(links.items())]
+
+
+def read_records(backend: Backend) -> tuple[list[Extraction], list[Relation]]:
+    """Everything in a store as records (for the networkx view, the HTML page, JSON exports)."""
+    graphs = sorted({d.graph for docs in backend.documents().values() for d in docs})
+    extractions = read_extractions(backend, graphs, actors=True)
+    return [extractions[g] for g in graphs if g in extractions], read_relations(backend, graphs)

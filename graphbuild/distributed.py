@@ -1,0 +1,129 @@
+"""Run segmentation and the spaCy stage locally or on a Dask distributed cluster.
+
+``extract_documents`` takes Documents (already read, so their content hashes could decide what needs
+work at all) and yields one Extraction or Diagnostic per document, in input order, whatever ran them:
+
+- locally: one pipeline, loaded once;
+- ``dask="local:N"``: a ``LocalCluster`` of N single-threaded worker processes started for the run;
+- ``dask="tcp://host:8786"``: an existing cluster (see docs/distributed.md).
+
+Workers get chunks of whole documents, never single sentences (spaCy's advice for multiprocessing:
+amortise the per-call overhead), and each worker process loads the model once: ``load_pipeline``
+caches it per process, so the first chunk on a worker pays for loading and later ones reuse it.
+Documents are read on the client and shipped as text, so workers need the model but not the files.
+At most ``2 x workers`` chunks are in flight, which keeps memory flat on large corpora.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from graphbuild.errors import GraphbuildError
+from graphbuild.records import Diagnostic, Document, Extraction
+
+log = logging.getLogger("graphbuild")
+
+_LOCAL = re.compile(r"local(?::(\d+))?")
+
+
+def extract_one(document: Document, nlp, *, analyst_label: str = "analyst") -> Extraction | Diagnostic:
+    """Segment and extract one document; an error becomes a Diagnostic naming the document."""
+    from graphbuild.ingest.segment import segment_document
+    from graphbuild.nlp import extract_claims
+
+    try:
+        return extract_claims(segment_document(document), nlp, analyst_label=analyst_label)
+    except GraphbuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - fail per document, not per run (STYLE lesson 6)
+        log.debug("extraction failed for %s", document.id, exc_info=True)
+        return Diagnostic(document.id, "E210", f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def extract_chunk(documents: list[Document], model: str | None, analyst_label: str) -> list[Extraction | Diagnostic]:
+    """Worker task: extract a chunk of documents with this process's cached pipeline."""
+    from graphbuild.nlp import load_pipeline
+
+    nlp = load_pipeline(model)  # cached per process: loaded once per worker
+    return [extract_one(d, nlp, analyst_label=analyst_label) for d in documents]
+
+
+def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def parse_dask(value: str) -> tuple[str | None, int]:
+    """``local:N`` -> (None, N); anything else is a scheduler address -> (address, 0)."""
+    m = _LOCAL.fullmatch(value.strip())
+    if m:
+        n = int(m[1] or 2)
+        if n < 1:
+            raise GraphbuildError("--dask local:N needs N >= 1")
+        return None, n
+    return value.strip(), 0
+
+
+def extract_documents(
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    analyst_label: str = "analyst",
+    dask: str | None = None,
+    chunk_size: int = 4,
+) -> Iterator[Extraction | Diagnostic]:
+    """Extract every document, in input order, locally or on a Dask cluster (``dask``)."""
+    if dask is None:
+        from graphbuild.nlp import load_pipeline
+
+        nlp = None
+        for document in documents:
+            if nlp is None:
+                nlp = load_pipeline(model)  # loaded only if something needs work
+            yield extract_one(document, nlp, analyst_label=analyst_label)
+        return
+    yield from _extract_dask(documents, model=model, analyst_label=analyst_label, dask=dask, chunk_size=chunk_size)
+
+
+def _extract_dask(documents: Iterable[Document], *, model: str | None, analyst_label: str, dask: str,
+                  chunk_size: int) -> Iterator[Extraction | Diagnostic]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise GraphbuildError("--dask needs Dask distributed: pip install 'graphbuild[dask]'") from exc
+    from graphbuild.nlp.model import resolve_model
+
+    address, n_workers = parse_dask(dask)
+    model = resolve_model(model)  # the client resolves it once so every worker loads the same one
+    cluster = None
+    try:
+        if address is None:
+            # Processes, one thread each: spaCy holds the GIL, so threads would not run in parallel.
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise GraphbuildError(f"cannot reach the Dask scheduler {dask}: {exc}") from exc
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or n_workers or 1)
+        in_flight: deque = deque()
+        chunks = _chunks(documents, chunk_size)
+        for chunk in chunks:
+            in_flight.append(client.submit(extract_chunk, chunk, model, analyst_label, pure=False))
+            if len(in_flight) >= 2 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,64 @@
+"""Wiring for ``graphbuild ingest``: read -> decide -> extract (locally or on Dask) -> ingest.
+
+Reading is cheap and gives each document's content hash, so unchanged documents are skipped before
+any NLP runs; only new or changed ones go to the spaCy stage. Results are ingested in input order,
+so a Dask run writes exactly the triples a local run writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from graphbuild.distributed import extract_documents
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, read_inputs
+from graphbuild.records import Diagnostic, Document, Extraction
+from graphbuild.store.ingest import Ingestor, Outcome
+
+log = logging.getLogger("graphbuild")
+
+
+def ingest_inputs(
+    inputs: Iterable[str | Path],
+    ingestor: Ingestor,
+    *,
+    model: str | None = None,
+    analyst_label: str = "analyst",
+    dask: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[tuple[Outcome | Diagnostic, Document | Extraction | None]]:
+    """Ingest every input; yields ``(outcome or diagnostic, what it was about)`` in input order."""
+    pending: list[Document] = []
+    early: list[tuple[Outcome | Diagnostic, Document | None]] = []
+
+    def work() -> Iterator[Document]:
+        # Decide per document while reading; yield only those that need the NLP stage.
+        for entry in read_inputs(inputs, max_bytes=max_bytes):
+            if isinstance(entry, Diagnostic):
+                early.append((entry, None))
+                continue
+            action = ingestor.plan(entry)
+            if action == "unchanged":
+                early.append((Outcome(entry.id, "unchanged", ""), entry))
+            elif action == "alias":
+                early.append((ingestor.add_alias(entry), entry))
+            else:
+                pending.append(entry)
+                yield entry
+
+    for result in extract_documents(work(), model=model, analyst_label=analyst_label, dask=dask):
+        yield from _drain(early)
+        document = pending.pop(0)
+        if isinstance(result, Diagnostic):
+            yield result, document
+            continue
+        for diagnostic in result.diagnostics:
+            log.warning("%s", diagnostic)
+        yield ingestor.add(result), result
+    yield from _drain(early)
+
+
+def _drain(early: list) -> Iterator:
+    while early:
+        yield early.pop(0)
