@@ -20,19 +20,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from graphbuild.atomic import write_bytes, write_text
 from graphbuild.graph import kg as kg_module
-from graphbuild.graph.rdf import Quad, bind_prefixes, iter_quads
+from graphbuild.graph.rdf import Quad, bind_prefixes, iter_quads, to_oxigraph
 from graphbuild.graph.vocab import PREFIXES
 from graphbuild.ids import IRI_BASE
 from graphbuild.records import Extraction, Relation
 
 log = logging.getLogger("graphbuild")
 
-__all__ = ["FILES", "OXIGRAPH_THRESHOLD", "jsonld_context", "to_oxigraph", "write_rdf", "write_rdf_exports"]
+__all__ = ["FILES", "OXIGRAPH_THRESHOLD", "jsonld_context", "write_rdf", "write_rdf_exports"]
 
 #: From this many quads on, files are serialised with pyoxigraph instead of rdflib.
 OXIGRAPH_THRESHOLD = 100_000
@@ -48,40 +48,6 @@ def jsonld_context() -> dict[str, Any]:
     """The compact JSON-LD context shipped with graphbuild (a copy of ``ontology/context.jsonld``)."""
     text = resources.files("graphbuild.graph").joinpath("data/context.jsonld").read_text(encoding="utf-8")
     return json.loads(text)["@context"]
-
-
-# --- rdflib -> pyoxigraph -------------------------------------------------------------------------
-
-def to_oxigraph(quads: Iterable[Quad | tuple[Node, Node, Node, Node]]) -> list:
-    """Convert rdflib quads to ``pyoxigraph.Quad`` (IRIs interned: a graph repeats few of them)."""
-    import pyoxigraph as ox
-
-    nodes: dict[str, Any] = {}
-
-    def iri(value: str):
-        node = nodes.get(value)
-        if node is None:
-            node = nodes[value] = ox.NamedNode(value)
-        return node
-
-    def term(t: Node):
-        if isinstance(t, URIRef):
-            return iri(str(t))
-        if isinstance(t, Literal):
-            if t.language:
-                return ox.Literal(str(t), language=t.language)
-            if t.datatype is not None:
-                return ox.Literal(str(t), datatype=iri(str(t.datatype)))
-            return ox.Literal(str(t))
-        if isinstance(t, BNode):
-            return ox.BlankNode(str(t))
-        raise TypeError(f"not an RDF term: {t!r}")
-
-    out = []
-    for s, p, o, g in quads:
-        graph = ox.DefaultGraph() if g is None else term(g if not hasattr(g, "identifier") else g.identifier)
-        out.append(ox.Quad(term(s), term(p), term(o), graph))
-    return out
 
 
 def _ox_sorted_union(ox_quads: list) -> list:

@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from rdflib import Dataset, Literal, URIRef
+from typing import Any
+
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import Graph
 from rdflib.term import Node
 
@@ -36,7 +38,7 @@ log = logging.getLogger("graphbuild")
 #: (subject, predicate, object, graph IRI) — what every builder here yields.
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 
-__all__ = ["Quad", "document_quads", "iter_quads", "relation_quads", "to_dataset"]
+__all__ = ["Quad", "document_quads", "iter_quads", "relation_quads", "to_dataset", "to_oxigraph"]
 
 _DATE_TYPES = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date),
@@ -311,7 +313,7 @@ def to_dataset(extractions: Iterable[Extraction], relations: Iterable[Relation] 
     Returns:
         The dataset; its default graph is empty.
     """
-    ds = ds if ds is not None else Dataset()
+    ds = ds if ds is not None else Dataset(default_union=True)
     bind_prefixes(ds)
     graphs: dict[URIRef, Graph] = {}
 
@@ -324,3 +326,38 @@ def to_dataset(extractions: Iterable[Extraction], relations: Iterable[Relation] 
 
     ds.addN(with_graph(iter_quads(extractions, relations)))
     return ds
+
+
+def to_oxigraph(quads: Iterable[Quad | tuple[Node, Node, Node, Node | None]]) -> list:
+    """Convert rdflib quads to ``pyoxigraph.Quad`` (IRIs interned: a graph repeats few of them).
+
+    A graph of None is the default graph. pyoxigraph is imported here, not at module import.
+    """
+    import pyoxigraph as ox
+
+    nodes: dict[str, Any] = {}
+
+    def iri(value: str):
+        node = nodes.get(value)
+        if node is None:
+            node = nodes[value] = ox.NamedNode(value)
+        return node
+
+    def term(t: Node):
+        if isinstance(t, URIRef):
+            return iri(str(t))
+        if isinstance(t, Literal):
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            if t.datatype is not None:
+                return ox.Literal(str(t), datatype=iri(str(t.datatype)))
+            return ox.Literal(str(t))
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        raise TypeError(f"not an RDF term: {t!r}")
+
+    out = []
+    for s, p, o, g in quads:
+        graph = ox.DefaultGraph() if g is None else term(g if not hasattr(g, "identifier") else g.identifier)
+        out.append(ox.Quad(term(s), term(p), term(o), graph))
+    return out

@@ -1,0 +1,70 @@
+"""``graphbuild query TARGET (QUERY | -f FILE.rq | --preset NAME) [--param k=v ...] [--format ...]``.
+
+TARGET is a ``graphbuild build`` output folder, an RDF file (.ttl .nt .nq .trig .jsonld) or a store
+folder. ``--param`` values are bound as RDF literals, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graphbuild.errors import QueryError
+from graphbuild.query import DEFAULT_TIMEOUT, format_result, list_presets, load_preset, open_target, run_query
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    presets = ", ".join(list_presets())
+    p = sub.add_parser(
+        "query", help="run SPARQL (or a preset) over a build, an RDF file or a store",
+        description=f"Run a SPARQL query over the graph. Presets: {presets}.",
+    )
+    p.add_argument("target", nargs="?", metavar="TARGET", help="build output folder, RDF file, or store folder")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("query", nargs="?", metavar="QUERY", help="SPARQL query text")
+    what.add_argument("-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file")
+    what.add_argument("--preset", metavar="NAME", help=f"a packaged query ({presets})")
+    what.add_argument("--list-presets", action="store_true", help="list the presets and their parameters")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind ?NAME to the string VALUE (repeatable)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up after this long (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--engine", choices=("auto", "rdflib", "oxigraph"), default="auto",
+                   help="query engine for files (default: by size)")
+    p.set_defaults(func=run)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param wants NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_presets:
+        for preset in list_presets().values():
+            params = " ".join(f"--param {k}=..." for k in preset.params)
+            print(f"{preset.name} {params}".rstrip())
+            print(f"    {preset.description}")
+        return 0
+    if not args.target:
+        raise QueryError("give a TARGET: a build output folder, an RDF file or a store folder")
+    if args.preset:
+        query = load_preset(args.preset)
+    elif args.file:
+        try:
+            query = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read query: {exc}", path=str(args.file)) from exc
+    else:
+        query = args.query
+    engine = open_target(args.target, engine=args.engine)
+    result = run_query(engine, query, _params(args.param), timeout=args.timeout)
+    sys.stdout.write(format_result(result, args.format))
+    return 0
