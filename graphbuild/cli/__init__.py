@@ -15,7 +15,8 @@ import sys
 from graphbuild.errors import GraphbuildError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ("segment", "extract", "build", "export", "ingest", "remove", "serve", "query", "contradictions", "sources")
+COMMANDS = ("segment", "extract", "build", "export", "ingest", "remove", "serve", "query", "contradictions",
+            "sources")
 
 
 class _OneLineFormatter(logging.Formatter):
