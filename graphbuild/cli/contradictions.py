@@ -110,7 +110,8 @@ def _side(row: dict[str, Any]) -> list[str]:
     return [head, where, f"\"{row['text']}\"", f"{row['commitment']}, {row['polarity']}  [{row['id']}]"]
 
 
-def print_table(rows: list[dict[str, Any]], out=sys.stdout) -> None:
+def print_table(rows: list[dict[str, Any]], out=None) -> None:
+    out = out or sys.stdout
     width = max(60, min(shutil.get_terminal_size((120, 20)).columns, 160))
     col = (width - 3) // 2
     for n, row in enumerate(rows, 1):
@@ -127,7 +128,8 @@ def print_table(rows: list[dict[str, Any]], out=sys.stdout) -> None:
     print(f"{len(rows)} contradicting pair{'s' if len(rows) != 1 else ''}", file=out)
 
 
-def print_csv(rows: list[dict[str, Any]], out=sys.stdout) -> None:
+def print_csv(rows: list[dict[str, Any]], out=None) -> None:
+    out = out or sys.stdout
     fields = ["id", "text", "source", "source_kind", "cue", "document", "item", "date"]
     writer = csv.writer(out)
     writer.writerow(["link", "score", *(f"a_{f}" for f in fields), *(f"b_{f}" for f in fields), "evidence"])

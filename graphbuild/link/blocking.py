@@ -54,7 +54,12 @@ def candidate_pairs(views: Sequence[ClaimView], *, window_days: int = 31, neighb
             di = views[i].date
             for j in members[p + 1:p + 1 + neighbours]:
                 dj = views[j].date
-                if di is not None and dj is not None and dj - di > window_days:
+                if di is None or dj is None:
+                    # Without a date there is no telling whether two reports are contemporary:
+                    # undated claims are compared within their own document only.
+                    if views[i].doc_index != views[j].doc_index:
+                        continue
+                elif dj - di > window_days:
                     break
                 pair = (i, j) if i < j else (j, i)
                 if pair not in seen:

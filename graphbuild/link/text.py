@@ -8,6 +8,7 @@ negation window are enough to compare two short content spans, and they keep lin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*")
@@ -33,6 +34,7 @@ def word_tokens(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
         yield m.start() + offset, m.end() + offset, m.group().lower().replace("’", "'")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude English stem: enough to match "ending"/"end", "hostilities"/"hostility", "wants"/"want".
 
