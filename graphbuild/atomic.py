@@ -23,6 +23,8 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # mkstemp creates 0600; outputs are ordinary files, readable as the umask allows.
+        os.fchmod(fd, 0o666 & ~_umask())
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
     try:
@@ -37,6 +39,12 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | Path, text: str) -> None:

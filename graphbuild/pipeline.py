@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphbuild.ingest.read import DEFAULT_MAX_BYTES, read_inputs
 from graphbuild.ingest.segment import segment_document
-from graphbuild.records import Diagnostic, Extraction
+from graphbuild.records import Diagnostic, Extraction, Relation
 
 log = logging.getLogger("graphbuild")
 
@@ -31,3 +32,67 @@ def iter_extractions(
             yield entry
             continue
         yield extract_claims(segment_document(entry), nlp, analyst_label=analyst_label)
+
+
+@dataclass
+class BuildResult:
+    """What ``build`` produced: the records, the links, the problems and the files written."""
+
+    extractions: list[Extraction] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    failures: list[Diagnostic] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def extract_all(
+    inputs: Iterable[str | Path],
+    *,
+    model: str | None = None,
+    analyst_label: str = "analyst",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_document: Callable[[Extraction | Diagnostic], None] | None = None,
+) -> BuildResult:
+    """Run the NLP stage over all inputs and link the claims; writes nothing."""
+    from graphbuild.link import link_claims
+
+    result = BuildResult()
+    for entry in iter_extractions(inputs, model=model, analyst_label=analyst_label, max_bytes=max_bytes):
+        if isinstance(entry, Diagnostic):
+            result.failures.append(entry)
+        else:
+            result.extractions.append(entry)
+        if on_document is not None:
+            on_document(entry)
+    result.relations = link_claims(result.extractions)
+    return result
+
+
+def write_outputs(outdir: str | Path, result: BuildResult, *, html: bool = True) -> dict[str, Path]:
+    """Write every export of a build into ``outdir``, each file atomically."""
+    from graphbuild.export.html import write_html
+    from graphbuild.export.jsonl import write_actors_jsonl, write_claims_jsonl
+    from graphbuild.export.rdf import FILES, write_rdf
+    from graphbuild.export.relations import write_relations_jsonl
+    from graphbuild.export.texts import write_texts
+    from graphbuild.graph.kg import to_networkx, write_graphml
+    from graphbuild.graph.rdf import iter_quads
+
+    outdir = Path(outdir)
+    ex, rel = result.extractions, result.relations
+    files = {
+        "claims": outdir / "claims.jsonl",
+        "actors": outdir / "actors.jsonl",
+        "relations": outdir / "relations.jsonl",
+    }
+    write_claims_jsonl(files["claims"], ex)
+    write_actors_jsonl(files["actors"], ex)
+    write_relations_jsonl(files["relations"], rel, ex)
+    write_texts(outdir, ex)
+    files.update(write_rdf(outdir, iter_quads(ex, rel)))
+    kg = to_networkx(ex, rel)
+    files["graphml"] = outdir / FILES["graphml"]
+    write_graphml(kg, files["graphml"])
+    if html:
+        files["html"] = write_html(kg, outdir / "graph.html")
+    result.files = files
+    return files

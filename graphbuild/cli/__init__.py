@@ -34,6 +34,14 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"graphbuild.cli.{name}").register(sub)
+    # -q/-v work after the subcommand too; SUPPRESS keeps a top-level flag from being reset.
+    for command in sub.choices.values():
+        if "--quiet" not in command._option_string_actions:
+            command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                                 help="no progress bar, only errors")
+        if "--verbose" not in command._option_string_actions:
+            command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                                 help="log more detail")
     return parser
 
 

@@ -1,14 +1,15 @@
-"""``graphbuild build INPUT... -o OUTDIR``: the whole graph (claims, RDF, GraphML, HTML)."""
+"""``graphbuild build INPUT... -o OUTDIR``: the whole graph (claims, links, RDF, GraphML, HTML)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from graphbuild.cli._common import add_input_options, add_model_options, report
-from graphbuild.export.jsonl import write_actors_jsonl, write_claims_jsonl
 from graphbuild.ingest.read import DEFAULT_MAX_BYTES
-from graphbuild.pipeline import iter_extractions
+from graphbuild.pipeline import extract_all, write_outputs
+from graphbuild.progress import Progress, count_words, show_progress
 from graphbuild.records import Diagnostic
 
 
@@ -17,20 +18,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_options(p)
     add_model_options(p)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
+    p.add_argument("--no-html", action="store_true", help="skip graph.html")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    extractions, failed = [], 0
-    for entry in iter_extractions(args.inputs, model=args.model, analyst_label=args.analyst_label,
-                                  max_bytes=args.max_bytes or DEFAULT_MAX_BYTES):
+    progress = Progress(enabled=show_progress(args.quiet))
+
+    def on_document(entry) -> None:
         if isinstance(entry, Diagnostic):
             report(entry)
-            failed += 1
-        else:
-            for d in entry.diagnostics:
-                report(d)
-            extractions.append(entry)
-    write_claims_jsonl(args.output / "claims.jsonl", extractions)
-    write_actors_jsonl(args.output / "actors.jsonl", extractions)
-    return 1 if failed else 0
+            progress.update(failed=True)
+            return
+        for d in entry.diagnostics:
+            report(d)
+        progress.update(words=count_words(entry.document.text), claims=len(entry.claims))
+
+    with progress:
+        result = extract_all(args.inputs, model=args.model, analyst_label=args.analyst_label,
+                             max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, on_document=on_document)
+    progress.links = len(result.relations)
+    if result.extractions:
+        write_outputs(args.output, result, html=not args.no_html)
+    else:
+        print("graphbuild: error: no input could be processed; nothing written", file=sys.stderr)
+    if not args.quiet:
+        print(f"graphbuild: build: {progress.summary()} -> {args.output}", file=sys.stderr)
+    return 1 if result.failures or not result.extractions else 0
