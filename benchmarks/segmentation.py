@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # the script's own folder holds modules named like stdlib ones (html.py): import from the repo root
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from graphbuild.ingest.read import read_inputs  # noqa: E402
-from graphbuild.ingest.segment import segment_document  # noqa: E402
-from graphbuild.records import Diagnostic, Segmentation  # noqa: E402
+from graphbuild.ingest.read import read_inputs
+from graphbuild.ingest.segment import segment_document
+from graphbuild.records import Diagnostic, Segmentation
 
 
 def words(s: str | None) -> set[str]:

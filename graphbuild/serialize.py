@@ -26,6 +26,8 @@ def item_to_json(original: str, item: Item) -> dict[str, Any]:
         "span": {"start": item.span.start, "end": item.span.end},
         "body": _passage_span(original, item.body),
         "truncated": item.truncated,
+        "is_comment_item": item.is_comment_item,
+        "part": item.part,
         "comments": [
             {"marker": _span(c.marker), "span": {"start": c.span.start, "end": c.span.end},
              "body": _passage_span(original, c.body)}

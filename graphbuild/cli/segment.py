@@ -41,14 +41,21 @@ def _print_human(seg) -> None:
     out = sys.stdout
     m = seg.meta
     out.write(f"== {_clean(seg.document.id)}\n")
-    out.write(f"   classification={m.classification} date={m.date} released={m.released}\n")
+    out.write(f"   classification={m.classification} date={m.date} released={m.released}")
+    if m.identifiers:
+        out.write(" ids=" + ",".join(_clean(s.text) for s in m.identifiers))
+    out.write(f" redactions={len(seg.redactions)} furniture={len(seg.furniture)}\n")
     for item in seg.items:
         head = _clean(item.headline.text) if item.headline else ""
         country = f" [{_clean(item.country.text)}]" if item.country else ""
-        trunc = " (cut off)" if item.truncated else ""
-        out.write(f"   {item.number}. ({item.section}){country} {head}{trunc}\n")
+        flags = "".join(
+            f for f, on in ((" (cut off)", item.truncated), (" (comment item)", item.is_comment_item),
+                            (f" ({item.part})", item.part != "item")) if on
+        )
+        number = "-" if item.number is None else item.number
+        out.write(f"   {number}. ({item.section or ''}){country} {head}{flags}\n")
         for c in item.comments:
-            out.write(f"      Comment @{c.span.start}: {_clean(c.body.text[:70])}...\n")
+            out.write(f"      {_clean(c.marker.text)} @{c.span.start}: {_clean(c.body.text[:70])}...\n")
 
 
 def _clean(s: str) -> str:

@@ -147,9 +147,8 @@ def find_furniture(
             kinds.append("blank")
         elif is_protected(start, stop):
             kinds.append("text")
-        elif any(s <= start and stop <= e for s, e in anchors) or _anchor_line(text, start, stop, anchors):
-            kinds.append("strong")
-        elif _strong_line(line):
+        elif (any(s <= start and stop <= e for s, e in anchors) or _anchor_line(text, start, stop, anchors)
+              or _strong_line(line)):
             kinds.append("strong")
         elif _is_debris(line) or _only_redactions(line):
             kinds.append("weak")
