@@ -56,8 +56,11 @@ def segmentation_to_json(seg: Segmentation) -> dict[str, Any]:
     }
 
 
-def claim_to_json(claim: Claim) -> dict[str, Any]:
-    """One line of claims.jsonl (schema: ontology/claims.schema.json)."""
+def claim_to_json(claim: Claim, *, date: str | None = None) -> dict[str, Any]:
+    """One line of claims.jsonl (schema: ontology/claims.schema.json).
+
+    ``date`` is the publication date of the claim's document (ISO 8601), not an event date.
+    """
     return {
         "id": claim.id,
         "document": claim.document,
@@ -74,6 +77,7 @@ def claim_to_json(claim: Claim) -> dict[str, Any]:
         "about": list(claim.about),
         "relayed_by": claim.relayed_by,
         "sentence": _span(claim.sentence),
+        "date": date,
     }
 
 
