@@ -222,7 +222,9 @@ def test_mapping(tmp_path: Path) -> None:
     assert note.confidence == 70  # Admiralty 2 "probably true"
     assert "confidence" not in notes[claims[1].id]  # 6 "truth cannot be judged": no value
     assert notes[claims[3].id].confidence == 30
-    assert "confidence" not in notes[claims[2].id]  # no rating given
+    # no rating in claims.jsonl: the linking stage's suggestion (corroborated by 1 independent source)
+    assert notes[claims[2].id].confidence == 70
+    assert "corroborated by 1 independent source" in notes[claims[2].id].x_graphbuild_credibility_reasons
     span_ref = note.external_references[1]
     assert span_ref.hashes["SHA-256"] == ids.content_hash(TEXT)
     assert f"characters {claims[0].content.start}-{claims[0].content.end}" in span_ref.description

@@ -16,7 +16,7 @@ from graphbuild.errors import GraphbuildError
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = ("segment", "extract", "build", "export", "ingest", "remove", "serve", "query", "contradictions",
-            "sources")
+            "sources", "timeline")
 
 
 class _OneLineFormatter(logging.Formatter):

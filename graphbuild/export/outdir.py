@@ -9,7 +9,8 @@ Two facts are not (yet) on every claims.jsonl line and are looked up in order:
 - the bulletin date: the line's ``date``, else the date of its document in ``texts/index.jsonl``
   (the segmenter's publication date, or a ``date`` given with a JSONL / web-page input);
 - the suggested Admiralty information credibility (1-6): the line's ``credibility`` (an integer,
-  or an object with ``value``/``rating``), else None.
+  or an object with ``value``/``rating``), else the linking stage's suggestion computed from the
+  relations (:func:`graphbuild.link.assess.rate_claims`), with its reasons.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from graphbuild.errors import InputError
 from graphbuild.export.texts import load_index
+from graphbuild.link.assess import rate_claims
 from graphbuild.records import (
     Actor,
     ActorKind,
@@ -51,7 +53,8 @@ class BuildOutput:
     relations: tuple[Relation, ...]
     documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # texts/index.jsonl by id
     dates: Mapping[str, str] = field(default_factory=dict)  # claim id -> bulletin date (ISO 8601)
-    credibility: Mapping[str, int] = field(default_factory=dict)  # claim id -> Admiralty 1-6
+    credibility: Mapping[str, int] = field(default_factory=dict)  # claim id -> Admiralty 1-6 (suggested)
+    credibility_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # claim id -> why
 
 
 def load_build_output(outdir: str | Path) -> BuildOutput:
@@ -87,6 +90,13 @@ def load_build_output(outdir: str | Path) -> BuildOutput:
         relations = [
             _parse(relation_from_json, line, where) for where, line in _iter_jsonl(outdir / RELATIONS)
         ]
+    reasons: dict[str, tuple[str, ...]] = {}
+    unrated = [c for c in claims if c.id not in credibility]
+    if unrated:
+        for claim_id, rating in rate_claims(claims, relations).items():
+            if claim_id not in credibility:
+                credibility[claim_id] = rating.rating
+                reasons[claim_id] = rating.reasons
     return BuildOutput(
         claims=tuple(claims),
         actors=MappingProxyType(actors),
@@ -94,6 +104,7 @@ def load_build_output(outdir: str | Path) -> BuildOutput:
         documents=MappingProxyType(documents),
         dates=MappingProxyType(dates),
         credibility=MappingProxyType(credibility),
+        credibility_reasons=MappingProxyType(reasons),
     )
 
 

@@ -328,6 +328,9 @@ class _Exporter:
         rating = self.output.credibility.get(claim.id)
         if rating is not None:
             props["x_graphbuild_credibility"] = ADMIRALTY_CREDIBILITY[rating]
+            reasons = self.output.credibility_reasons.get(claim.id)
+            if reasons:
+                props["x_graphbuild_credibility_reasons"] = list(reasons)
             confidence = stix_confidence(rating)
             if confidence is not None:
                 props["confidence"] = confidence
