@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-
 from typing import Any
 
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -28,7 +27,19 @@ from rdflib.term import Node
 
 from graphbuild import ids
 from graphbuild.graph.vocab import (
-    DCTERMS, GB, OA, PREFIXES, PROV, RDF, RDFS, SKOS, XSD, actor_kind, commitment, link_property, polarity,
+    DCTERMS,
+    GB,
+    OA,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    actor_kind,
+    commitment,
+    link_property,
+    polarity,
     source_kind,
 )
 from graphbuild.records import Claim, Document, Extraction, Item, Relation, Span

@@ -82,12 +82,13 @@ class GB(DefinedNamespace):
     commentItem: URIRef
     code: URIRef
 
-    _extras = [
+    # Not identifiers, so not annotations; a tuple, so nobody appends a term at run time.
+    _extras = (
         *(f"commitment-{c.value}" for c in Commitment),
         *(f"polarity-{p.value}" for p in Polarity),
         *(f"source-{k.value}" for k in SourceKind),
         *(f"actor-{k.value}" for k in ActorKind),
-    ]
+    )
 
 
 #: Prefixes bound in every serialisation and SPARQL preset.

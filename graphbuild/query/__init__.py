@@ -8,7 +8,14 @@
 from __future__ import annotations
 
 from graphbuild.query.runner import (
-    DEFAULT_TIMEOUT, Preset, QueryResult, check_query, format_result, list_presets, load_preset, run_query,
+    DEFAULT_TIMEOUT,
+    Preset,
+    QueryResult,
+    check_query,
+    format_result,
+    list_presets,
+    load_preset,
+    run_query,
 )
 from graphbuild.query.targets import Engine, open_store, open_target
 

@@ -123,8 +123,9 @@ def _prepare(text: str) -> Any:
     return prepareQuery(text)
 
 
-def check_query(text: str, *, graphs: set[str], params: Mapping[str, Any] | None = None) -> str:
-    """Parse and vet a query; return its kind (SELECT, ASK, CONSTRUCT, DESCRIBE).
+def check_query(text: str, *, graphs: set[str], params: Mapping[str, Any] | None = None) -> tuple[str, bool]:
+    """Parse and vet a query; return its kind (SELECT, ASK, CONSTRUCT, DESCRIBE) and whether it
+    names its own dataset (FROM / FROM NAMED).
 
     Raises:
         QueryError: not a query (updates included), uses SERVICE, names a graph the target does not
@@ -160,7 +161,7 @@ def check_query(text: str, *, graphs: set[str], params: Mapping[str, Any] | None
         missing = [p for p in params if p not in selected]
         if missing:
             raise QueryError(f"parameter(s) {', '.join('?' + m for m in missing)} must appear in the SELECT clause")
-    return kind
+    return kind, bool(algebra.get("datasetClause"))
 
 
 # --- running -----------------------------------------------------------------------------------------
@@ -194,13 +195,14 @@ def _bindings(params: Mapping[str, str | Node]) -> dict[str, Node]:
     return out
 
 
-def _run_with_timeout(engine: Engine, text: str, bindings: dict[str, Node], kind: str, timeout: float) -> Solutions:
+def _run_with_timeout(engine: Engine, text: Any, bindings: dict[str, Node], kind: str, union: bool,
+                      timeout: float) -> Solutions:
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            box["result"] = engine.run(text, bindings, kind)
-        except BaseException as exc:  # handed to the caller's thread below
+            box["result"] = engine.run(text, bindings, kind, union=union)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
             box["error"] = exc
 
     worker = threading.Thread(target=work, name="graphbuild-query", daemon=True)
@@ -252,12 +254,12 @@ def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | No
     bindings = _bindings(params)
     if isinstance(query, Preset) and engine.name == "oxigraph":
         # Packaged presets are trusted SELECTs; skip the rdflib parse (0.1-0.2 s) Oxigraph does not need.
-        kind = "SELECT"
+        kind, own_dataset = "SELECT", False
     else:
-        kind = check_query(text, graphs=engine.graph_names(), params=bindings)
+        kind, own_dataset = check_query(text, graphs=engine.graph_names(), params=bindings)
         if engine.name == "rdflib":
             text = _prepare(text)  # the checked parse, reused: rdflib need not parse it twice
-    solutions = _run_with_timeout(engine, text, bindings, kind, timeout)
+    solutions = _run_with_timeout(engine, text, bindings, kind, not own_dataset, timeout)
     rows = [tuple(_python(t) for t in row) for row in solutions.rows]
     return QueryResult(solutions.columns, rows, engine.name)
 

@@ -24,7 +24,7 @@ from graphbuild.errors import QueryError
 
 log = logging.getLogger("graphbuild")
 
-__all__ = ["Engine", "OXIGRAPH_MIN_BYTES", "OxigraphEngine", "RdflibEngine", "open_store", "open_target"]
+__all__ = ["OXIGRAPH_MIN_BYTES", "Engine", "OxigraphEngine", "RdflibEngine", "open_store", "open_target"]
 
 #: RDF files from this size on are queried with Oxigraph (about 100k triples of graphbuild N-Triples).
 OXIGRAPH_MIN_BYTES = 16 * 1024 * 1024
@@ -52,8 +52,12 @@ class Engine(Protocol):
     def graph_names(self) -> set[str]:
         """IRIs of the non-empty named graphs (the only ones FROM / FROM NAMED may name)."""
 
-    def run(self, query: str, bindings: Mapping[str, Node], kind: str) -> Solutions:
-        """Evaluate a checked query; ``kind`` is SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
+        """Evaluate a checked query; ``kind`` is SELECT, ASK, CONSTRUCT or DESCRIBE.
+
+        ``union``: the default graph is the union of the named graphs (False when the query has its
+        own FROM / FROM NAMED clauses).
+        """
 
 
 class RdflibEngine:
@@ -72,7 +76,7 @@ class RdflibEngine:
     def graph_names(self) -> set[str]:
         return {str(g.identifier) for g in self.ds.graphs() if len(g)}
 
-    def run(self, query: Any, bindings: Mapping[str, Node], kind: str) -> Solutions:
+    def run(self, query: Any, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
         result = self.ds.query(query, initBindings=dict(bindings))
         if kind == "ASK":
             return Solutions(("ask",), [(Literal(bool(result.askAnswer)),)])
@@ -95,7 +99,7 @@ class OxigraphEngine:
 
         return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
-    def run(self, query: str, bindings: Mapping[str, Node], kind: str) -> Solutions:
+    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
         import pyoxigraph as ox
 
         from graphbuild.graph.rdf import to_oxigraph
@@ -105,7 +109,8 @@ class OxigraphEngine:
             (quad,) = to_oxigraph([(URIRef("urn:s"), URIRef("urn:p"), term, None)])
             subs[ox.Variable(name)] = quad.object
         try:
-            result = self.store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
+            # With the union flag set, Oxigraph would ignore the query's own FROM clauses.
+            result = self.store.query(query, use_default_graph_as_union=union, substitutions=subs or None)
         except (SyntaxError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
         if kind == "ASK":
