@@ -9,8 +9,26 @@ from __future__ import annotations
 
 from graphbuild import ids
 from graphbuild.records import (
-    Actor, ActorKind, Claim, Comment, Commitment, Document, DocumentMeta, Evidence, Extraction, Item, Passage,
-    Polarity, Redaction, Relation, RelationType, Section, Segmentation, Source, SourceKind, Span,
+    Actor,
+    ActorKind,
+    Claim,
+    Comment,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Evidence,
+    Extraction,
+    Item,
+    Passage,
+    Polarity,
+    Redaction,
+    Relation,
+    RelationType,
+    Section,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
 
 BULLETIN = """TOP SECRET
