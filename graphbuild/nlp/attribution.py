@@ -266,7 +266,46 @@ def _colon_content(doc: Doc, sent: Span, after: int) -> tuple[int, int] | None:
 # Finders
 
 
-def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+def _parenthetical(doc: Doc, sent: Span, verb: Token, cue_rng: tuple[int, int]) -> tuple[int, int] | None:
+    """"A, he said, B" / "A, officials said": the reported clause is the sentence around the cue."""
+    subj = _subject(verb)
+    if subj is None or subj.head is not verb:
+        return None
+    lo = min(cue_rng[0], subj.left_edge.i)
+    hi = max(cue_rng[1], subj.right_edge.i + 1)
+    set_off = (lo > sent.start and doc[lo - 1].text in (",", "—", "--")) and (
+        hi >= sent.end or doc[hi].is_punct)
+    if not set_off and verb.dep_ not in ("parataxis",):
+        return None
+    rng = _trim(doc, sent.start, sent.end)
+    if rng is None or _content_words(doc, *rng) - _content_words(doc, lo, hi) < 3:
+        return None
+    return rng
+
+
+def _quote_at(doc: Doc, char: int, quotes: list[tuple[int, int]], *, before: bool) -> tuple[int, int] | None:
+    """The quotation that starts right after ``char`` (or ends right before it), as a token range."""
+    text = doc.text
+    if before:
+        k = char
+        while k > 0 and (text[k - 1].isspace() or text[k - 1] in ",:"):
+            k -= 1
+        hit = next((q for q in quotes if q[1] == k or (q[1] == k + 1 and text[k] in ",")), None)
+        if hit is None and k > 0 and text[k - 1] in ",.!?":
+            hit = next((q for q in quotes if q[1] == k - 1), None)
+    else:
+        k = char
+        while k < len(text) and (text[k].isspace() or text[k] in ",:"):
+            k += 1
+        hit = next((q for q in quotes if q[0] == k), None)
+    if hit is None:
+        return None
+    span = doc.char_span(hit[0], hit[1], alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
+                       quotes: list[tuple[int, int]] = ()) -> list[Attribution]:
     out = []
     for tok in sent:
         if tok.pos_ not in ("VERB", "AUX"):
@@ -282,7 +321,12 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
         cue_rng = _cue_range(tok)
         source_tok: Token | None = None
         role = MENTION
-        if ccomps:
+        kind = "verb"
+        if "colon" in cue.flags:
+            r = _colon_content(doc, sent, cue_rng[1])
+            if r:
+                contents.append(r)
+        elif ccomps:
             for cc in ccomps:
                 rng = _exclude(_subtree(cc), cue_rng)
                 contents.extend(_split_conjoined(doc, *rng))
@@ -303,6 +347,10 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
             r = _trim(doc, *_subtree(dobj))
             if r:
                 contents.append(r)
+        elif "to" in cue.flags and xcomp is not None and not passive and xcomp.i > tok.i:
+            r = _trim(doc, *_subtree(xcomp))
+            if r:
+                contents.append(r)
         else:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in cue.preps:
@@ -314,7 +362,16 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
                             cue_rng = (min(cue_rng[0], c.i), max(cue_rng[1], c.i + 1))
             if not contents:
                 after = max([cue_rng[1]] + [c.i + 1 for c in tok.children if c.dep_ in ("dobj", "dative", "prt")])
-                r = _colon_content(doc, sent, after)
+                r = _colon_content(doc, sent, after) or _quote_at(doc, doc[after - 1].idx + len(doc[after - 1]),
+                                                                  quotes, before=False)
+                if r is None:
+                    subj = _subject(tok)
+                    left = min(tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else tok.i)
+                    r = _quote_at(doc, doc[left].idx, quotes, before=True)
+                if r is None and not passive:
+                    r = _parenthetical(doc, sent, tok, cue_rng)
+                    if r is not None:
+                        kind = "parenthetical"
                 if r:
                     contents.append(r)
         if not contents:
@@ -345,7 +402,7 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
         base = Commitment.REPORTED if role == HEARSAY else cue.commitment
         cue_chars = _chars(doc, *cue_rng)
         for rng in contents:
-            out.append(_make(doc, lex, rng, sent, cue_chars, src, role, base, cue.polarity, "verb"))
+            out.append(_make(doc, lex, rng, sent, cue_chars, src, role, base, cue.polarity, kind))
     return out
 
 
@@ -489,7 +546,7 @@ def _make(doc: Doc, lex: Lexicon, rng: tuple[int, int], sent: Span, cue: tuple[i
 
 def _dedupe(found: list[Attribution]) -> list[Attribution]:
     """One attribution per content span: the one with a cue and a named source wins."""
-    rank = {"verb": 0, "adverbial": 1, "redaction": 2, "noun": 3}
+    rank = {"verb": 0, "parenthetical": 0, "adverbial": 1, "redaction": 2, "noun": 3}
     best: dict[tuple[int, int], Attribution] = {}
     for a in sorted(found, key=lambda a: (rank.get(a.kind, 9), a.source is None)):
         best.setdefault(a.content, a)
@@ -503,7 +560,9 @@ def _coverage(sent: Span, atts: list[Attribution]) -> float:
             if rng is not None:
                 lo, hi = rng
                 covered.update(range(max(lo, sent.start_char), min(hi, sent.end_char)))
-    chars = [i for i in range(sent.start_char, sent.end_char) if not sent.doc.text[i].isspace()]
+    text = sent.text
+    base = sent.start_char
+    chars = [base + i for i, ch in enumerate(text) if not ch.isspace()]
     return len(covered.intersection(chars)) / max(1, len(chars))
 
 
@@ -532,18 +591,43 @@ def _narrative_range(doc: Doc, sent: Span, min_words: int) -> tuple[int, int] | 
     return rng
 
 
+_QUOTATION = re.compile(r'"[^"\n]{2,2000}?"|“[^”\n]{2,2000}?”|\'\'[^\n]{2,2000}?\'\'|``[^\n]{2,2000}?\'\'')
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quoted passages (with their quote marks), within one paragraph."""
+    return [m.span() for m in _QUOTATION.finditer(text)]
+
+
+def _fit_content(a: Attribution, quotes: list[tuple[int, int]], text: str) -> Attribution:
+    """Stretch a content to the whole quotation it sits in; never let it swallow its source or cue."""
+    c0, c1 = a.content
+    for q0, q1 in quotes:
+        if q0 < c1 and c0 < q1:
+            n0, n1 = min(c0, q0), max(c1, q1)
+            if any(r is not None and n0 < r[1] and r[0] < n1 for r in (a.cue, a.source)):
+                continue
+            c0, c1 = n0, n1
+    if a.source is not None and c0 < a.source[0] < c1 and a.kind not in ("redaction", "parenthetical"):
+        c1 = a.source[0]
+        while c1 > c0 and (text[c1 - 1].isspace() or text[c1 - 1] in ",;:-—"):
+            c1 -= 1
+    return a if (c0, c1) == a.content else replace(a, content=(c0, c1))
+
+
 def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *, carry_over: bool = True,
                       min_words: int = 4) -> list[Attribution]:
     """All attributions of ``doc`` in text order (see the module docstring)."""
     out: list[Attribution] = []
+    quotes = _quotations(doc.text)
     last_sourced: int | None = None
     last_end = 0
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, sent, lexicon)
+        found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, sent, lexicon, quotes)
                  + _adverbial_attributions(doc, sent, lexicon) + _noun_attributions(doc, sent, lexicon))
-        found = _dedupe(found)
+        found = _dedupe([_fit_content(a, quotes, doc.text) for a in found])
         # Noun cues buried in another claim's content with nobody named ("the possibility that") are
         # part of that content, not claims of their own.
         found = [a for a in found if not (a.kind == "noun" and a.source_role == DEFAULT and any(
