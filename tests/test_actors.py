@@ -281,3 +281,29 @@ def test_resolve_mentions_on_the_seed(actors_nlp, seed_path):
     assert by_text["the British mission in Peiping"].kind is SourceKind.ORGANIZATION
     for m in mentions:
         assert doc.text[m.start : m.end] == m.text
+
+
+def test_resolver_handles_repeats_appositions_and_pleonastic_it(actors_nlp):
+    doc = actors_nlp(
+        "The British mission in Peiping reports unrest. It is reported that troops moved. "
+        "The British mission adds that it expects more. The senior Soviet member of the UN "
+        "Secretariat, Ivan Petrovsky, told a member of the Norwegian delegation that he was hopeful."
+    )
+    got = {m.text: m for m in resolve_mentions(doc)}
+    assert got["The British mission in Peiping"].label == "British mission in Peiping"  # not "... reports"
+    assert got["It"].id == "unspecified" and got["It"].antecedent is None
+    assert got["The British mission"].id == "british-mission-in-peiping"
+    assert got["it"].id == "british-mission-in-peiping"
+    titled = got["The senior Soviet member of the UN Secretariat, Ivan Petrovsky"]
+    assert (titled.id, titled.label, titled.kind) == ("ivan-petrovsky", "Ivan Petrovsky", SourceKind.PERSON)
+    assert got["he"].id == "ivan-petrovsky"
+
+
+def test_resolver_can_be_seeded_with_a_sender(actors_nlp):
+    resolver = SourceResolver()
+    sender = describe_source(
+        _span(actors_nlp("Ambassador Sebald to the Department of State"), "Ambassador Sebald")
+    )
+    resolver.remember(sender)
+    doc = actors_nlp("The Ambassador believes that Burma needs arms.")
+    assert resolver.resolve(_span(doc, "The Ambassador")).id == "sebald"

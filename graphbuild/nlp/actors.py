@@ -132,7 +132,8 @@ class _Form:
 
     actor_id: str
     acronym: bool  # capitals only (US, UN, NATO): match only in capitals
-    capitalised: bool  # starts with a capital: never match a lower-case word
+    capitalised: bool  # starts with a capital: never match a lower-case word ...
+    single_word: bool  # ... if it is a single word ("Turkey"; but "neutral bloc" = "Neutral bloc")
 
 
 def normalize_name(text: str) -> str:
@@ -169,7 +170,7 @@ def _case_ok(form: _Form, matched: str) -> bool:
     letters = [c for c in matched if c.isalpha()]
     if form.acronym:
         return all(c.isupper() for c in letters)
-    if form.capitalised:
+    if form.capitalised and form.single_word:
         return bool(letters) and letters[0].isupper()
     return True
 
@@ -217,7 +218,9 @@ class Gazetteer:
                         f"alias {alias!r} of {entry.id!r} is already an alias of {min(clash)!r}",
                         path=origin,
                     )
-                known.append(_Form(entry.id, _is_acronym(alias), alias[:1].isupper()))
+                known.append(
+                    _Form(entry.id, _is_acronym(alias), alias[:1].isupper(), " " not in alias.strip())
+                )
         self._entries: Mapping[str, GazetteerEntry] = MappingProxyType(by_id)
         self._forms = {k: tuple(v) for k, v in forms.items()}
         self._aliases = sorted(
@@ -320,7 +323,7 @@ class Gazetteer:
                 cls = re.escape(first) + (re.escape(first.upper()) if first.upper() != first else "")
                 parts.append(f"(?=[{cls}])(?:{'|'.join(pats)})")
             body = "|".join(parts)
-            self._regex = re.compile(rf"(?<![\w'\u2019-])(?P<name>(?:{body})(?:e?s)?)(?![\w])", re.IGNORECASE)
+            self._regex = re.compile(rf"(?<![\w'\u2019])(?P<name>(?:{body})(?:e?s)?)(?![\w])", re.IGNORECASE)
         return self._regex
 
 
@@ -412,6 +415,9 @@ def _usable_entity(span: Span) -> bool:
     if letters < 2 or any(c.isdigit() for c in text) or letters < 0.8 * len(re.sub(r"\s", "", text)):
         return False
     if " ".join(re.findall(r"[a-z]+", text.lower())) in _FURNITURE:
+        return False
+    # A name has a capital somewhere; the model also tags lower-case words ("importance", "msgs").
+    if not any(t.text[:1].isupper() for t in span):
         return False
     return not all(_source_noun(t) is not None for t in span if not (t.is_punct or t.is_space))
 
@@ -654,6 +660,7 @@ class SourceMention:
     is_short: bool = field(default=False, compare=False)
     head: str = field(default="", compare=False)  # lower-case head word, for later short mentions
     words: frozenset[str] = field(default=frozenset(), compare=False)
+    speaker: bool = field(default=False, compare=False)  # subject of a verb with a clausal complement
 
 
 UNSPECIFIED = "unspecified"
@@ -684,6 +691,7 @@ def describe_source(span: Span, *, gazetteer: Gazetteer | None = None) -> Source
         "text": span.text,
         "head": head.lower_,
         "words": _content_words(span),
+        "speaker": _is_speaker(head),
     }
     if kind is SourceKind.REDACTED:
         return SourceMention(REDACTED, "[redacted]", kind, **base)
@@ -693,6 +701,8 @@ def describe_source(span: Span, *, gazetteer: Gazetteer | None = None) -> Source
     content = [t for t in span if t.lower_ in base["words"]]
     base["is_short"] = bool(content) and all(_source_noun(t) is not None for t in content)
     if head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS:
+        if _pleonastic(head):
+            base["head"] = ""  # "it is reported that ...": nobody to resolve to
         return SourceMention(UNSPECIFIED, UNSPECIFIED, SourceKind.UNSPECIFIED, **base)
     person = _named_person(span, head)
     if person is not None:
@@ -703,6 +713,18 @@ def describe_source(span: Span, *, gazetteer: Gazetteer | None = None) -> Source
         return SourceMention(state.id, state.label, SourceKind.GOVERNMENT, **base)
     label = clean_label(span.text)
     return SourceMention(ids.actor_id(label), label, kind, **base)
+
+
+def _pleonastic(token: Token) -> bool:
+    """ "It" that stands for nothing: "it is reported that", "it appears that", "it is likely"."""
+    if token.lower_ != "it":
+        return False
+    if token.dep_ == "expl":
+        return True
+    verb = token.head
+    return token.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ in ("ccomp", "csubj", "acomp", "xcomp") for c in verb.children if c.i > verb.i
+    )
 
 
 def _named_person(span: Span, head: Token) -> tuple[str, str] | None:
@@ -717,6 +739,18 @@ def _named_person(span: Span, head: Token) -> tuple[str, str] | None:
             if ent is not None and _usable_entity(ent):
                 label = clean_label(ent.text)
                 return ids.actor_id(label), label
+    # A title followed by a name in apposition ("the senior Soviet member of the UN Secretariat,
+    # Kassaniev"): the parser often attaches the name to the nearest noun, so read the surface.
+    if _source_noun(head) is SourceKind.PERSON:
+        end = span.end
+        while end > span.start and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space):
+            end -= 1
+        start = end
+        while start > span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].is_title:
+            start -= 1
+        if start < end <= start + 3 and start > head.i and span.doc[start - 1].text == ",":
+            label = clean_label(span.doc[start:end].text)
+            return ids.actor_id(label), label
     return None
 
 
@@ -766,32 +800,47 @@ class SourceResolver:
             self.history.append(mention)
         return mention
 
+    def remember(self, mention: SourceMention) -> None:
+        """Make ``mention`` a possible antecedent, e.g. a telegram's sender named in its header."""
+        self.history.append(mention)
+
     def _antecedent(self, mention: SourceMention) -> SourceMention | None:
         head = mention.head
         if mention.id == REDACTED:
             return None
         earlier = self.history[::-1]
         if head in _PERSON_PRONOUNS - {"i", "we", "me", "us"}:
-            return next((m for m in earlier if m.kind is SourceKind.PERSON), None)
+            return _latest(earlier, (SourceKind.PERSON,))
         if head in _THING_PRONOUNS:
-            return next(
-                (
-                    m
-                    for m in earlier
-                    if m.kind in (SourceKind.ORGANIZATION, SourceKind.GOVERNMENT, SourceKind.PRESS)
-                ),
-                None,
-            )
+            return _latest(earlier, (SourceKind.ORGANIZATION, SourceKind.GOVERNMENT, SourceKind.PRESS))
         if mention.id == UNSPECIFIED:
             return None
         if mention.is_short:
             return next((m for m in earlier if head in m.words and m.id != mention.id), None)
+        if mention.id not in self.gazetteer:
+            # A shortened repeat ("the British mission" after "the British mission in Peiping").
+            shorter = next((m for m in earlier if m.head == head and mention.words < m.words), None)
+            if shorter is not None:
+                return shorter
         if mention.kind is SourceKind.PERSON and len(mention.words) == 1 and mention.id not in self.gazetteer:
             return next(
                 (m for m in earlier if m.kind is SourceKind.PERSON and m.label.lower().endswith(" " + head)),
                 None,
             )
         return None
+
+
+def _latest(earlier: list[SourceMention], kinds: tuple[SourceKind, ...]) -> SourceMention | None:
+    """The latest mention of one of ``kinds``, preferring speakers over people merely mentioned."""
+    fitting = [m for m in earlier if m.kind in kinds]
+    return next((m for m in fitting if m.speaker), fitting[0] if fitting else None)
+
+
+def _is_speaker(head: Token) -> bool:
+    """Subject of a verb that takes a clause ("X says that ...", "X told Y that ..."): a speaker."""
+    if head.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return any(c.dep_ in ("ccomp", "xcomp") for c in head.head.children)
 
 
 def candidate_sources(doc: Doc) -> list[Span]:
@@ -828,34 +877,40 @@ def source_phrase(head: Token) -> Span:
     Hanoi". Relative clauses and other post-modifiers are left out.
     """
     doc = head.doc
-    left = min((t.i for t in head.lefts if t.dep_ not in ("punct", "cc", "prep")), default=head.i)
-    left = min(
-        left,
-        min(
-            (
-                t.left_edge.i
-                for t in head.lefts
-                if t.dep_ in ("amod", "compound", "det", "poss", "nmod", "nummod")
-            ),
-            default=left,
-        ),
-    )
+    premodifiers = ("amod", "compound", "det", "poss", "nmod", "nummod", "quantmod")
+    left = min((t.left_edge.i for t in head.lefts if t.dep_ in premodifiers), default=head.i)
     right = head.i
     for child in head.rights:
-        if (
-            child.dep_ == "prep"
-            and child.lower_ in _LOCATIVE
-            and child.i == right + 1
-            or (
-                child.dep_ in ("appos", "compound", "flat")
-                and child.i == right + 1
-                or (child.dep_ == "appos" and child.i == right + 2 and doc[right + 1].text == ",")
-            )
-        ):
-            right = child.right_edge.i
+        adjacent = child.i == right + 1
+        after_comma = child.i == right + 2 and doc[right + 1].text == ","
+        if child.dep_ == "prep" and adjacent and child.lower_ in _PLACE_PREPOSITIONS:
+            right = _name_end(child)
+            continue
+        attached = child.dep_ == "prep" and adjacent and child.lower_ in _LOCATIVE
+        apposed = child.dep_ in ("appos", "compound", "flat") and (adjacent or after_comma)
+        if not (attached or apposed):
+            break
+        right = child.right_edge.i
+    return doc[left : right + 1]
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "from"})
+
+
+def _name_end(prep: Token) -> int:
+    """Last token of the place after "in"/"at": determiners, adjectives and names only.
+
+    Stops where the parser glued the verb onto the place ("in Peiping reports that").
+    """
+    end = prep.i
+    for token in prep.doc[prep.i + 1 : prep.right_edge.i + 1]:
+        if token.pos_ in ("PROPN", "DET", "ADJ", "NUM") or token.is_space or token.text in ".-'":
+            end = token.i
         else:
             break
-    return doc[left : right + 1]
+    while end > prep.i and (prep.doc[end].is_space or prep.doc[end].is_punct):
+        end -= 1
+    return end if end > prep.i else prep.right_edge.i
 
 
 def resolve_mentions(doc: Doc, *, resolver: SourceResolver | None = None) -> list[SourceMention]:
