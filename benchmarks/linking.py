@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder would come first on sys.path and its html.py would hide the
+# standard library's html package: put the repository root there instead.
+sys.path[0] = str(ROOT)
 
 from benchmarks.goldclaims import GoldDocument, iter_gold  # noqa: E402
 from graphbuild import ids  # noqa: E402
@@ -222,6 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         results["nlp_claims"] = nlp_scores = score(gold, predicted, nlp_rels)
         print_scores(f"Links over NLP-extracted claims ({n_claims} claims, {time.perf_counter() - t0:.1f} s "
                      "including extraction)", nlp_scores)
+        seed_pred = [e for e in predicted if Path(e.document.id).name.startswith("000_")]
+        s = score(seed, seed_pred, link_claims(seed_pred))["all"]
+        results["seed_nlp"] = s
+        print(f"Seed (NLP claims): {s['found']} of {s['gold']} gold relations found, "
+              f"{s['predicted'] - s['correct']} spurious of {s['predicted']} predicted")
 
     if args.sizes:
         print("\nTiming on synthetic corpora (all signals)")

@@ -18,7 +18,8 @@ from pathlib import Path
 from graphbuild.link.text import stem, word_tokens
 
 #: Cue kinds link_cues.tsv may use (see the header of that file).
-CUE_KINDS = ("similar", "contrary", "contrast", "confirm", "deny", "discount", "minimize", "anaphor", "negator")
+CUE_KINDS = ("similar", "contrary", "contrast", "confirm", "deny", "discount", "minimize", "anaphor", "negator",
+             "averse")
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,11 +133,10 @@ def _frames(words: Sequence[tuple[int, int, str]], negated: Sequence[bool], whol
 
 def _cue_hits(text: str, start: int, end: int, kinds: Iterable[str], lexicon: Lexicon) -> list[CueHit]:
     out = []
-    region = text[start:end]
     for kind in kinds:
         for pattern in lexicon.patterns(kind):
-            for m in pattern.finditer(region):
-                a, b = m.start() + start, m.end() + start
+            for m in pattern.finditer(text, start, end):
+                a, b = m.start(), m.end()
                 # Trim the separators some patterns include (". however" -> "however").
                 while a < b and not text[a].isalnum():
                     a += 1
@@ -157,12 +156,15 @@ def build_view(claim: Claim, text: str, *, date: int | None, doc_index: int, ord
     words = list(word_tokens(c.text, c.start))
     local_negators = [m for p in lexicon.patterns("negator") for m in p.finditer(c.text)]
     negated = negated_words(c.text, c.start, words, lexicon.patterns("negator"))
+    # Aversion flips frames ("depressed by the possibility that the war will continue") only.
+    averse = negated_words(c.text, c.start, words, lexicon.patterns("averse"))
+    frame_negated = [n != a for n, a in zip(negated, averse, strict=True)]
     # Negative polarity with no negator inside the content was said by the cue ("denies that X",
     # "does not concur with the suggestion that X"): the whole content is denied.
     whole_negated = claim.polarity == Polarity.NEGATIVE and not local_negators
     stems_all = content_stems(words)
     neg_stems = frozenset(stem(w) for (_, _, w), n in zip(words, negated, strict=True) if n and w not in STOPWORDS)
-    frames = _frames(words, negated, whole_negated, text, lexicon)
+    frames = _frames(words, frame_negated, whole_negated, text, lexicon)
 
     lead_from = max(lead_start, c.start - LEAD_IN_CHARS, 0)
     if claim.sentence is not None and claim.sentence.start <= c.start:
