@@ -101,18 +101,20 @@ class AttributionExtractor:
 
     def __init__(self, nlp: Language, name: str = "graphbuild_attribution", *, cues_path: str | None = None,
                  hedges_path: str | None = None, negators_path: str | None = None,
-                 redactions_path: str | None = None, carry_over: bool = True, min_words: int = 4) -> None:
+                 redactions_path: str | None = None, carry_over: bool = True, carry_limit: int = 1,
+                 min_words: int = 4) -> None:
         self.name = name
         self.lexicon: Lexicon = load_lexicon(cues_path, hedges_path, negators_path)
         self.redaction = _redaction_patterns(redactions_path)
         self.carry_over = carry_over
+        self.carry_limit = carry_limit
         self.min_words = min_words
         if not Doc.has_extension(EXTENSION):
             Doc.set_extension(EXTENSION, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
         found = find_attributions(doc, self.lexicon, self.redaction, carry_over=self.carry_over,
-                                  min_words=self.min_words)
+                                  carry_limit=self.carry_limit, min_words=self.min_words)
         doc._.set(EXTENSION, found)
         doc.spans["graphbuild_cues"] = [s for a in found if a.cue for s in [doc.char_span(*a.cue)] if s]
         doc.spans["graphbuild_contents"] = [s for a in found for s in [doc.char_span(*a.content)] if s]
@@ -439,6 +441,14 @@ def _noun_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
                 cue_lo = min(cue_lo, *(_cue_range(governor)))
         if source_tok is None and poss is not None:
             source_tok = poss
+        if source_tok is None:
+            # "reports from his British and Dutch colleagues", "assurances by the Foreign Office"
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                    source_tok = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    if source_tok is not None:
+                        cue_hi = max(cue_hi, c.i + 1)
+                        break
         if source_tok is None and tok.lemma_.lower() in _ADVERBIAL_NOUNS:
             of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
@@ -485,6 +495,9 @@ def _adverbial_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribut
             continue
         if pobj is None:
             continue
+        owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+        if owner is not None and (pobj.lemma_.lower() in lex.nouns or pobj.lemma_.lower() in _ADVERBIAL_NOUNS):
+            pobj = owner  # "according to Kirk's information": Kirk
         if pobj.dep_ == "poss":
             s_rng = (pobj.left_edge.i, pobj.i + 1)
         else:
@@ -616,11 +629,16 @@ def _fit_content(a: Attribution, quotes: list[tuple[int, int]], text: str) -> At
 
 
 def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *, carry_over: bool = True,
-                      min_words: int = 4) -> list[Attribution]:
-    """All attributions of ``doc`` in text order (see the module docstring)."""
+                      carry_limit: int = 1, min_words: int = 4) -> list[Attribution]:
+    """All attributions of ``doc`` in text order (see the module docstring).
+
+    ``carry_limit`` bounds how many uncued sentences after a sourced one continue its source (within
+    a paragraph); a sentence whose subject is "I"/"we" is the writer's own and ends the carry-over.
+    """
     out: list[Attribution] = []
     quotes = _quotations(doc.text)
     last_sourced: int | None = None
+    carried = 0
     last_end = 0
     for sent in doc.sents:
         if not sent.text.strip():
@@ -639,15 +657,19 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
             for a in found:
                 out.append(a)
                 if a.source is not None and a.source_role in (MENTION, REDACTED) and a.kind != "noun":
-                    last_sourced = len(out) - 1
+                    last_sourced, carried = len(out) - 1, 0
         else:
             out.extend(found)
             rng = _narrative_range(doc, sent, min_words)
             if rng is not None:
                 content_text = doc[rng[0]:rng[1]].text
                 words = _words(doc, *rng)
+                first_person = any(t.lower_ in ("i", "we") and t.dep_ in _SUBJECTS for t in sent)
+                if first_person or carried >= carry_limit:
+                    last_sourced = None
                 origin = out[last_sourced] if (carry_over and last_sourced is not None) else None
                 if origin is not None:
+                    carried += 1
                     base = origin.base
                     out.append(Attribution(
                         content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=None,

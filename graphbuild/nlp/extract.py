@@ -44,6 +44,7 @@ log = logging.getLogger("graphbuild")
 UNSPECIFIED = Source("unspecified", "unspecified", SourceKind.UNSPECIFIED)
 
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our", "myself", "ourselves"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 #: A telegram/dispatch heading line: "The Ambassador in Japan (Murphy) to the Department of State" or
 #: "249. Telegram From Operation X Headquarters to the Central Intelligence Agency".
@@ -135,10 +136,38 @@ class _SourceResolver:
             return UNSPECIFIED if who is None else Source(who.id, who.label, who.kind, mention=mention)
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
-            label = _clean_label(mention.text)
-            return Source(ids.actor_id(label), label, SourceKind.UNSPECIFIED, mention=mention)
+            return voice or UNSPECIFIED
         found = self.resolver.resolve(span)
+        if found.id == "unspecified" and low in _PERSON_PRONOUNS:
+            person = _person_before(doc, start)
+            if person is not None:
+                return Source(person[0], person[1], SourceKind.PERSON, mention=mention)
+        if found.kind == SourceKind.UNSPECIFIED:
+            # Not recognisably a source (a misparsed subject of telegraphese, "many", "anything"):
+            # the passage's own voice speaks, if it has one.
+            if voice is not None:
+                return voice
+            label = _clean_label(mention.text)
+            return Source(ids.actor_id(label), label, SourceKind.ORGANIZATION, mention=mention)
         return Source(found.id, found.label, found.kind, mention=mention)
+
+
+def _person_before(doc, start: int) -> tuple[str, str] | None:
+    """The latest person named before ``start`` in ``doc`` (antecedent of "he"/"she")."""
+    best = subject = None
+    for s in actor_spans(doc):
+        if s.end_char <= start and s.label_ == ActorKind.PERSON.value:
+            best = (s.kb_id_ or ids.actor_id(s.text), actor_label(s))
+            if s.root.dep_ in ("nsubj", "nsubjpass"):
+                subject = best
+    # The latest person who was a subject is the likelier antecedent than a person in an object.
+    best = subject or best
+    if best is None:
+        for e in doc.ents:
+            if e.end_char <= start and e.label_ == "PERSON":
+                label = _clean_label(e.text)
+                best = (ids.actor_id(label), label)
+    return best
 
 
 def _about(doc, start: int, end: int) -> tuple[str, ...]:
