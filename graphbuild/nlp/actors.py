@@ -782,11 +782,17 @@ class SourceResolver:
     def __init__(self, *, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.history: list[SourceMention] = []
+        self._chain_doc: Doc | None = None
+        self._chain: dict[int, SourceMention] = {}
 
     def resolve(self, span: Span) -> SourceMention:
         """Describe ``span`` as a source, resolve it against earlier mentions, and remember it."""
         mention = describe_source(span, gazetteer=self.gazetteer)
-        antecedent = self._antecedent(mention)
+        antecedent = None
+        if mention.head in _PERSON_PRONOUNS | _THING_PRONOUNS:
+            antecedent = self._pronoun_chain(span.doc).get(_head(span).i)
+        if antecedent is None:
+            antecedent = self._antecedent(mention)
         if antecedent is not None:
             mention = dataclasses.replace(
                 mention,
@@ -804,11 +810,68 @@ class SourceResolver:
         """Make ``mention`` a possible antecedent, e.g. a telegram's sender named in its header."""
         self.history.append(mention)
 
-    def _antecedent(self, mention: SourceMention) -> SourceMention | None:
+    def _pronoun_chain(self, doc: Doc) -> dict[int, SourceMention]:
+        """Antecedents of the third-person pronouns of ``doc``, by token index (computed once per Doc).
+
+        Every person, organisation or state mentioned counts, not only sources ("a dissertation by
+        Rhee to the effect that he ..."). The latest compatible mention in the pronoun's sentence or
+        the two before wins, a clause subject over other mentions; a resolved pronoun is itself a
+        mention, so chains ("he ... he ... He") hold. Beyond the window the resolver's history of
+        earlier sources (earlier items) is used.
+        """
+        if self._chain_doc is doc:
+            return self._chain
+        chain: dict[int, SourceMention] = {}
+        seen: list[tuple[int, int, int, bool, SourceMention]] = []  # (token, sentence, role, plural, m)
+        starts = {span.start: span for span in _chain_mentions(doc)}
+        sentence_of = {}
+        for n, sent in enumerate(doc.sents):
+            for token in sent:
+                sentence_of[token.i] = n
+        for token in doc:
+            low = token.lower_
+            if low in _THIRD_PERSON and not (low == "it" and _pleonastic(token)):
+                person = low in _HE_SHE
+                window = [m for m in seen if sentence_of[token.i] - m[1] <= 2]
+                if person:
+                    fitting = [m for m in window if m[4].kind is SourceKind.PERSON]
+                elif low in ("they", "them", "their"):
+                    fitting = [m for m in window if m[3] or m[4].kind is SourceKind.GOVERNMENT]
+                else:
+                    fitting = [m for m in window if m[4].kind is not SourceKind.PERSON and not m[3]]
+                pick = _most_salient(fitting, sentence_of[token.i])
+                if pick is None:
+                    kinds = (SourceKind.PERSON,) if person else _NON_PERSON
+                    found = _latest(self.history[::-1], kinds)
+                else:
+                    found = pick[4]
+                if found is not None:
+                    chain[token.i] = found
+                    seen.append(
+                        (token.i, sentence_of[token.i], _role(token), not person and low != "it", found)
+                    )
+            elif token.i in starts:
+                span = starts[token.i]
+                head = _head(span)
+                described = describe_source(span, gazetteer=self.gazetteer)
+                earlier = [m[4] for m in reversed(seen)] + self.history[::-1]
+                described = self._antecedent(described, earlier) or described
+                if described.id not in (UNSPECIFIED, REDACTED):
+                    plural = head.tag_ in ("NNS", "NNPS")
+                    seen.append(
+                        (head.i, sentence_of[head.i], head.dep_ in ("nsubj", "nsubjpass"), plural, described)
+                    )
+        self._chain_doc, self._chain = doc, chain
+        return chain
+
+    def _antecedent(
+        self, mention: SourceMention, earlier: list[SourceMention] | None = None
+    ) -> SourceMention | None:
+        """The earlier mention (latest first in ``earlier``; default: the history) ``mention`` repeats."""
         head = mention.head
         if mention.id == REDACTED:
             return None
-        earlier = self.history[::-1]
+        earlier = self.history[::-1] if earlier is None else earlier
         if head in _PERSON_PRONOUNS - {"i", "we", "me", "us"}:
             return _latest(earlier, (SourceKind.PERSON,))
         if head in _THING_PRONOUNS:
@@ -828,6 +891,45 @@ class SourceResolver:
                 None,
             )
         return None
+
+
+def _role(token: Token) -> int:
+    """2 for the subject of a main clause, 1 for another subject, 0 otherwise (salience)."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    return 2 if token.head.dep_ == "ROOT" else 1
+
+
+def _most_salient(fitting: list[tuple[int, int, int, bool, SourceMention]], sentence: int):
+    """Main-clause subject of this sentence, then of the previous ones, then any subject, then the latest."""
+    latest_first = fitting[::-1]
+    for ok in (
+        lambda m: m[2] == 2 and m[1] == sentence,
+        lambda m: m[2] == 2,
+        lambda m: m[2] >= 1,
+        lambda m: True,
+    ):
+        pick = next((m for m in latest_first if ok(m)), None)
+        if pick is not None:
+            return pick
+    return None
+
+
+_HE_SHE = frozenset({"he", "she", "him", "his", "her", "hers"})
+_THIRD_PERSON = _HE_SHE | {"it", "its", "they", "them", "their"}
+_NON_PERSON = (SourceKind.ORGANIZATION, SourceKind.GOVERNMENT, SourceKind.PRESS)
+
+
+def _chain_mentions(doc: Doc) -> list[Span]:
+    """Mentions a pronoun can point back to: actor mentions and phrases headed by a source noun."""
+    spans: dict[int, Span] = {}
+    for chunk in doc.noun_chunks:
+        if _source_noun(chunk.root) is not None and chunk.root.lower_ not in _THIRD_PERSON:
+            spans[chunk.start] = source_phrase(chunk.root)
+    for mention in actor_spans(doc):
+        if not any(s.start <= mention.start < s.end for s in spans.values()):
+            spans[mention.start] = mention
+    return [spans[k] for k in sorted(spans)]
 
 
 def _latest(earlier: list[SourceMention], kinds: tuple[SourceKind, ...]) -> SourceMention | None:
