@@ -20,7 +20,18 @@ from pathlib import Path
 
 from graphbuild import ids
 from graphbuild.records import (
-    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Extraction, Polarity, Segmentation, Source, SourceKind, Span,
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Extraction,
+    Polarity,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
 
 #: Source kinds whose id is the kind itself, whatever the label says.

@@ -29,12 +29,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # standard library's html package: put the repository root there instead.
 sys.path[0] = str(ROOT)
 
-from benchmarks.goldclaims import GoldDocument, iter_gold  # noqa: E402
-from graphbuild import ids  # noqa: E402
-from graphbuild.link import SIGNALS, link_claims  # noqa: E402
-from graphbuild.records import (  # noqa: E402
-    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Extraction, Polarity, Relation, Segmentation,
-    Source, SourceKind, Span,
+from benchmarks.goldclaims import GoldDocument, iter_gold
+from graphbuild import ids
+from graphbuild.link import SIGNALS, link_claims
+from graphbuild.records import (
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Extraction,
+    Polarity,
+    Relation,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
 
 TYPES = ("corroborates", "contradicts", "comments_on")

@@ -21,8 +21,20 @@ from graphbuild.link.lexicon import load_lexicon, parse_oppositions
 from graphbuild.link.text import negated_words, stem, word_tokens
 from graphbuild.link.views import views_from_extractions
 from graphbuild.records import (
-    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Extraction, Polarity, Relation, RelationType,
-    Segmentation, Source, SourceKind, Span,
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Extraction,
+    Polarity,
+    Relation,
+    RelationType,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
 
 
@@ -330,7 +342,7 @@ def _cli(argv: list[str]) -> str:
 
 
 def test_contradictions_cli_lists_pairs_side_by_side(tmp_path):
-    ex, _ = _write_outdir(tmp_path)
+    _ex, _ = _write_outdir(tmp_path)
     table = _cli(["contradictions", str(tmp_path)])
     assert "Ruritania plans to widen the war" in table and "Ruritania wants an armistice" in table
     assert " | " in table and "why: content:frame" in table

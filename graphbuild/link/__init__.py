@@ -32,7 +32,7 @@ from graphbuild.link.lexicon import Lexicon, load_lexicon
 from graphbuild.link.views import ClaimView, views_from_claims, views_from_extractions
 from graphbuild.records import Claim, Extraction, Relation
 
-__all__ = ["SIGNALS", "link_claims", "link_claim_records", "link_views", "load_lexicon"]
+__all__ = ["SIGNALS", "link_claim_records", "link_claims", "link_views", "load_lexicon"]
 
 log = logging.getLogger("graphbuild")
 

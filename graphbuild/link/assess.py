@@ -102,7 +102,7 @@ def rate_claims(claims: Iterable[Claim], relations: Iterable[Relation]) -> dict[
                 contra[x.id].add(y.source.id if y.source.kind not in _ANONYMOUS else f"{y.source.id}@{y.document}")
                 contra_score[x.id] = max(contra_score[x.id], r.score)
     out = {}
-    for cid, claim in by_id.items():
+    for cid in by_id:
         rating, reasons = _suggest(len(corr[cid]), len(contra[cid]), contra_score[cid])
         out[cid] = ClaimRating(cid, rating, CREDIBILITY[rating], tuple(reasons),
                                tuple(sorted(corr[cid])), tuple(sorted(contra[cid])))

@@ -8,8 +8,8 @@ negation window are enough to compare two short content spans, and they keep lin
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*")
 #: Characters that end a clause for negation scope (a comma closes "despite rumors of X, ...").
@@ -18,14 +18,7 @@ _CLAUSE_PUNCT = re.compile(r"[,;:.!?()\[\]]")
 CLAUSE_WORDS = frozenset({"but", "while", "although", "though", "whereas", "however", "yet", "because",
                           "since", "unless", "which", "who"})
 
-STOPWORDS = frozenset("""
-a an the of in on at to for from by with and or as is are was were be been being has have had do does did
-this that these those it its it's they them their he him his she her we our us i my you your not no
-there here which who whom whose what when where why how will would shall should can could may might must
-also than then thus so such any all both each some more most other into over under about after before
-between during through against up down out off only very just now still yet even per mr mrs
-toward towards upon within among across along via around whether if though although because since
-""".split())
+STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "this", "that", "these", "those", "it", "its", "it's", "they", "them", "their", "he", "him", "his", "she", "her", "we", "our", "us", "i", "my", "you", "your", "not", "no", "there", "here", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "also", "than", "then", "thus", "so", "such", "any", "all", "both", "each", "some", "more", "most", "other", "into", "over", "under", "about", "after", "before", "between", "during", "through", "against", "up", "down", "out", "off", "only", "very", "just", "now", "still", "yet", "even", "per", "mr", "mrs", "toward", "towards", "upon", "within", "among", "across", "along", "via", "around", "whether", "if", "though", "although", "because", "since"])
 
 
 def word_tokens(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
@@ -42,14 +35,11 @@ def stem(word: str) -> str:
     ['end', 'hostility', 'continu', 'continu', 'peiping']
     """
     w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     w = w.strip("'-")
     if len(w) <= 3:
         return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("ied") and len(w) > 4:
+    if w.endswith("ies") and len(w) > 4 or w.endswith("ied") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith("ing") and len(w) > 5:
         w = _undouble(w[:-3])

@@ -240,7 +240,7 @@ def _views(groups: Iterable[tuple[str, object, list[Claim], Sequence[tuple[int, 
         prev_end = 0
         for order, claim in enumerate(sorted(doc_claims, key=lambda c: (c.content.start, c.content.end, c.id))):
             # The lead-in starts where the previous claim ended; a nested claim has none of its own.
-            lead_start = prev_end if prev_end <= claim.content.start else claim.content.start
+            lead_start = min(prev_end, claim.content.start)
             views.append(build_view(claim, text, date=date, doc_index=doc_index, order=order,
                                     lead_start=lead_start, lexicon=lexicon, places=places, mentions=mentions))
             prev_end = max(prev_end, claim.content.end)
