@@ -15,10 +15,152 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*")
 #: Characters that end a clause for negation scope (a comma closes "despite rumors of X, ...").
 _CLAUSE_PUNCT = re.compile(r"[,;:.!?()\[\]]")
 #: Words that start a new clause: a negator before them does not reach past them.
-CLAUSE_WORDS = frozenset({"but", "while", "although", "though", "whereas", "however", "yet", "because",
-                          "since", "unless", "which", "who"})
+CLAUSE_WORDS = frozenset(
+    {
+        "but",
+        "while",
+        "although",
+        "though",
+        "whereas",
+        "however",
+        "yet",
+        "because",
+        "since",
+        "unless",
+        "which",
+        "who",
+    }
+)
 
-STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "this", "that", "these", "those", "it", "its", "it's", "they", "them", "their", "he", "him", "his", "she", "her", "we", "our", "us", "i", "my", "you", "your", "not", "no", "there", "here", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "also", "than", "then", "thus", "so", "such", "any", "all", "both", "each", "some", "more", "most", "other", "into", "over", "under", "about", "after", "before", "between", "during", "through", "against", "up", "down", "out", "off", "only", "very", "just", "now", "still", "yet", "even", "per", "mr", "mrs", "toward", "towards", "upon", "within", "among", "across", "along", "via", "around", "whether", "if", "though", "although", "because", "since"])
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "it's",
+        "they",
+        "them",
+        "their",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "we",
+        "our",
+        "us",
+        "i",
+        "my",
+        "you",
+        "your",
+        "not",
+        "no",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "also",
+        "than",
+        "then",
+        "thus",
+        "so",
+        "such",
+        "any",
+        "all",
+        "both",
+        "each",
+        "some",
+        "more",
+        "most",
+        "other",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "between",
+        "during",
+        "through",
+        "against",
+        "up",
+        "down",
+        "out",
+        "off",
+        "only",
+        "very",
+        "just",
+        "now",
+        "still",
+        "yet",
+        "even",
+        "per",
+        "mr",
+        "mrs",
+        "toward",
+        "towards",
+        "upon",
+        "within",
+        "among",
+        "across",
+        "along",
+        "via",
+        "around",
+        "whether",
+        "if",
+        "though",
+        "although",
+        "because",
+        "since",
+    ]
+)
 
 
 def word_tokens(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
@@ -66,8 +208,14 @@ def content_stems(words: Sequence[tuple[int, int, str]]) -> frozenset[str]:
     return frozenset(stem(w) for _, _, w in words if w not in STOPWORDS and len(w) > 1)
 
 
-def negated_words(text: str, offset: int, words: Sequence[tuple[int, int, str]],
-                  negators: Sequence[re.Pattern[str]], *, reach: int = 6) -> list[bool]:
+def negated_words(
+    text: str,
+    offset: int,
+    words: Sequence[tuple[int, int, str]],
+    negators: Sequence[re.Pattern[str]],
+    *,
+    reach: int = 6,
+) -> list[bool]:
     """For each word, whether a negator before it in the same clause (within ``reach`` words) scopes it.
 
     A clause ends at punctuation or at a clause word ("but", "while", ...), so in "could not accept
@@ -80,7 +228,7 @@ def negated_words(text: str, offset: int, words: Sequence[tuple[int, int, str]],
             for i, (start, end, w) in enumerate(words):
                 if start < m.end() + offset:
                     continue
-                if _CLAUSE_PUNCT.search(text[prev_end - offset:start - offset]) or w in CLAUSE_WORDS:
+                if _CLAUSE_PUNCT.search(text[prev_end - offset : start - offset]) or w in CLAUSE_WORDS:
                     break
                 flags[i] = True
                 prev_end = end
