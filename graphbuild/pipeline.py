@@ -76,6 +76,7 @@ def write_outputs(outdir: str | Path, result: BuildResult, *, html: bool = True)
     from graphbuild.export.texts import write_texts
     from graphbuild.graph.kg import to_networkx, write_graphml
     from graphbuild.graph.rdf import iter_quads
+    from graphbuild.link.assess import rate_claims
 
     outdir = Path(outdir)
     ex, rel = result.extractions, result.relations
@@ -84,7 +85,8 @@ def write_outputs(outdir: str | Path, result: BuildResult, *, html: bool = True)
         "actors": outdir / "actors.jsonl",
         "relations": outdir / "relations.jsonl",
     }
-    write_claims_jsonl(files["claims"], ex)
+    ratings = rate_claims((c for e in ex for c in e.claims), rel)
+    write_claims_jsonl(files["claims"], ex, {cid: r.rating for cid, r in ratings.items()})
     write_actors_jsonl(files["actors"], ex)
     write_relations_jsonl(files["relations"], rel, ex)
     write_texts(outdir, ex)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from graphbuild.atomic import atomic_write
@@ -11,13 +11,19 @@ from graphbuild.records import Extraction
 from graphbuild.serialize import actor_to_json, claim_to_json
 
 
-def write_claims_jsonl(path: str | Path, extractions: Iterable[Extraction]) -> int:
+def write_claims_jsonl(path: str | Path, extractions: Iterable[Extraction],
+                       credibility: Mapping[str, int] | None = None) -> int:
+    """One line per claim; ``credibility`` maps claim ids to a suggested Admiralty rating (1-6)."""
+    credibility = credibility or {}
     n = 0
     with atomic_write(path) as f:
         for ex in extractions:
             date = ex.segmentation.meta.date or _given_date(ex)
             for claim in ex.claims:
-                f.write(json.dumps(claim_to_json(claim, date=date), ensure_ascii=False) + "\n")
+                line = claim_to_json(claim, date=date)
+                if claim.id in credibility:
+                    line["credibility"] = credibility[claim.id]
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
                 n += 1
     return n
 
