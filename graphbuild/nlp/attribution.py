@@ -129,7 +129,12 @@ class AttributionExtractor:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Token range without leading/trailing punctuation, spaces, complementizers and conjunctions."""
     while start < end and (doc[start].is_space or (doc[start].is_punct and doc[start].text not in _QUOTES)
-                           or (doc[start].lower_ in {"that", "whether"} and doc[start].dep_ == "mark")
+                           or (doc[start].lower_ in {"that", "whether"} and (
+                               doc[start].dep_ == "mark" or doc[start].tag_ == "IN"
+                               # "…, that fuel is scarce": a complementizer the parser took for a
+                               # determiner; "that is" keeps its pronoun.
+                               or (start + 1 < end and doc[start + 1].pos_ not in ("VERB", "AUX")
+                                   and start > 0 and doc[start - 1].lower_ in _CONJ_LEADERS)))
                            or doc[start].lower_ in {"and", "but", "or"}):
         start += 1
     while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTES)
@@ -155,10 +160,20 @@ def _subtree(tok: Token) -> tuple[int, int]:
 
 
 def _words(doc: Doc, start: int, end: int) -> list[str]:
+    """Words in the scope of hedging: the content's head verbs with their auxiliaries and adverbs,
+    and sentence adverbs anywhere ("reportedly", "probably")."""
     out = []
     for t in doc[start:end]:
-        out.append(t.lower_)
-        out.append(t.lemma_.lower())
+        heads = t.dep_ in ("ROOT", "ccomp", "conj", "xcomp") or not (start <= t.head.i < end)
+        if heads or t.pos_ == "ADV" or (t.dep_ in ("aux", "advmod") and t.head.dep_ in ("ROOT", "ccomp", "conj")):
+            if t.dep_ == "aux" and any(c.dep_ == "neg" for c in t.head.children):
+                continue  # "could not accept" states an inability, it does not hedge
+            out.append(t.lower_)
+            out.append(t.lemma_.lower())
+        elif (t.dep_ == "aux" and start <= t.head.i < end
+              and (t.head.dep_ in ("ROOT", "ccomp", "conj", "xcomp") or not (start <= t.head.head.i < end))
+              and not any(c.dep_ == "neg" for c in t.head.children)):
+            out.append(t.lower_)
     return out
 
 
@@ -683,7 +698,8 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
                         source=None, source_role=DEFAULT,
                         commitment=commitment_of(Commitment.CERTAIN, words, lexicon),
                         polarity=polarity_of(Polarity.POSITIVE, None, content_text, lexicon), kind="narrative"))
-        last_end = sent.end_char
+        # End of the sentence's last word: trailing line breaks belong to the gap before the next one.
+        last_end = next((t.idx + len(t) for t in reversed(sent) if not t.is_space), sent.end_char)
     return _link_parents(out)
 
 
@@ -698,9 +714,10 @@ def _link_parents(found: list[Attribution]) -> list[Attribution]:
         for j, b in enumerate(found):
             if j == i or b.kind in ("carry", "narrative"):
                 continue
-            if b.content[0] <= anchor[0] and anchor[1] <= b.content[1]:
-                if best is None or (b.content[1] - b.content[0]) < (found[best].content[1] - found[best].content[0]):
-                    best = j
+            inside = b.content[0] <= anchor[0] and anchor[1] <= b.content[1]
+            if inside and (best is None or (b.content[1] - b.content[0])
+                           < (found[best].content[1] - found[best].content[0])):
+                best = j
         if best is not None:
             out[i] = replace(a, parent=best)
     return out
