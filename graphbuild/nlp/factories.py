@@ -28,15 +28,15 @@ def make_actor_recognizer(
 @Language.factory(
     "graphbuild_attribution",
     default_config={"cues_path": None, "hedges_path": None, "negators_path": None, "redactions_path": None,
-                    "carry_over": True, "min_words": 4},
+                    "carry_over": True, "carry_limit": 1, "min_words": 4},
     assigns=[f"doc._.{EXTENSION}", "doc.spans"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
 )
 def make_attribution_extractor(
     nlp: Language, name: str, cues_path: str | None, hedges_path: str | None, negators_path: str | None,
-    redactions_path: str | None, carry_over: bool, min_words: int
+    redactions_path: str | None, carry_over: bool, carry_limit: int, min_words: int
 ) -> AttributionExtractor:
     """Who-said-what: source, cue and content of attribution relations, with their stance (``attribution.py``)."""
     return AttributionExtractor(nlp, name, cues_path=cues_path, hedges_path=hedges_path,
                                 negators_path=negators_path, redactions_path=redactions_path,
-                                carry_over=carry_over, min_words=min_words)
+                                carry_over=carry_over, carry_limit=carry_limit, min_words=min_words)
