@@ -36,11 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_stix(args: argparse.Namespace) -> int:
     from graphbuild.atomic import write_text
-    from graphbuild.export.stix import bundle_summary, to_stix_bundle
+    from graphbuild.export.stix import bundle_summary, serialize_bundle, to_stix_bundle
 
     output = load_build_output(args.outdir)
     bundle = to_stix_bundle(output, created=args.created, opencti=args.opencti)
-    write_text(args.output, bundle.serialize(pretty=True) + "\n")
+    write_text(args.output, serialize_bundle(bundle))
     counts = ", ".join(f"{n} {kind}" for kind, n in bundle_summary(bundle.objects).items())
     print(f"wrote {args.output}: {counts}", file=sys.stderr)
     return 0
