@@ -91,12 +91,12 @@ def load_build_output(outdir: str | Path) -> BuildOutput:
             _parse(relation_from_json, line, where) for where, line in _iter_jsonl(outdir / RELATIONS)
         ]
     reasons: dict[str, tuple[str, ...]] = {}
-    unrated = [c for c in claims if c.id not in credibility]
-    if unrated:
-        for claim_id, rating in rate_claims(claims, relations).items():
-            if claim_id not in credibility:
-                credibility[claim_id] = rating.rating
-                reasons[claim_id] = rating.reasons
+    # the suggestion is cheap to recompute: it fills unrated claims and explains the rated ones
+    # whose stored rating is that same suggestion
+    for claim_id, rating in rate_claims(claims, relations).items():
+        credibility.setdefault(claim_id, rating.rating)
+        if credibility[claim_id] == rating.rating:
+            reasons[claim_id] = rating.reasons
     return BuildOutput(
         claims=tuple(claims),
         actors=MappingProxyType(actors),
