@@ -9,8 +9,10 @@ from graphbuild.records import Diagnostic
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (.txt, .md, .jsonl)")
-    parser.add_argument("--max-bytes", type=int, default=None, help="refuse inputs larger than this")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (.txt, .md, .jsonl, .pdf, .html)")
+    parser.add_argument("--max-bytes", type=int, default=None, help="refuse input files larger than this")
+    parser.add_argument("--max-chars", type=int, default=None,
+                        help="refuse single documents longer than this many characters (default 2,000,000)")
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
