@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES, read_inputs
-from graphbuild.ingest.segment import segment_document
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, read_inputs
 from graphbuild.records import Diagnostic, Extraction, Relation
 
 log = logging.getLogger("graphbuild")
@@ -21,17 +20,23 @@ def iter_extractions(
     model: str | None = None,
     analyst_label: str = "analyst",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Extraction | Diagnostic]:
-    """Read, segment and extract claims from every input; failures come out as Diagnostics."""
-    from graphbuild.nlp import extract_claims, load_pipeline
+    """Read, segment and extract claims from every input; failures come out as Diagnostics.
+
+    A document that breaks the segmenter or the NLP stage becomes a Diagnostic naming it (fail per
+    document, not per run); the other inputs are still processed.
+    """
+    from graphbuild.distributed import extract_one
+    from graphbuild.nlp import load_pipeline
 
     if nlp is None:
         nlp = load_pipeline(model)
-    for entry in read_inputs(inputs, max_bytes=max_bytes):
+    for entry in read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars):
         if isinstance(entry, Diagnostic):
             yield entry
             continue
-        yield extract_claims(segment_document(entry), nlp, analyst_label=analyst_label)
+        yield extract_one(entry, nlp, analyst_label=analyst_label)
 
 
 @dataclass
@@ -50,13 +55,15 @@ def extract_all(
     model: str | None = None,
     analyst_label: str = "analyst",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
     on_document: Callable[[Extraction | Diagnostic], None] | None = None,
 ) -> BuildResult:
     """Run the NLP stage over all inputs and link the claims; writes nothing."""
     from graphbuild.link import link_claims
 
     result = BuildResult()
-    for entry in iter_extractions(inputs, model=model, analyst_label=analyst_label, max_bytes=max_bytes):
+    for entry in iter_extractions(inputs, model=model, analyst_label=analyst_label, max_bytes=max_bytes,
+                                  max_chars=max_chars):
         if isinstance(entry, Diagnostic):
             result.failures.append(entry)
         else:

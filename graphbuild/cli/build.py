@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from graphbuild.cli._common import add_input_options, add_model_options, report
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS
 from graphbuild.pipeline import extract_all, write_outputs
 from graphbuild.progress import Progress, count_words, show_progress
 from graphbuild.records import Diagnostic
@@ -30,13 +30,14 @@ def run(args: argparse.Namespace) -> int:
             report(entry)
             progress.update(failed=True)
             return
-        for d in entry.diagnostics:
+        for d in (*entry.segmentation.diagnostics, *entry.diagnostics):
             report(d)
         progress.update(words=count_words(entry.document.text), claims=len(entry.claims))
 
     with progress:
         result = extract_all(args.inputs, model=args.model, analyst_label=args.analyst_label,
-                             max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, on_document=on_document)
+                             max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+                             max_chars=args.max_chars or DEFAULT_MAX_CHARS, on_document=on_document)
     progress.links = len(result.relations)
     if result.extractions:
         write_outputs(args.output, result, html=not args.no_html)

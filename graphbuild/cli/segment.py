@@ -7,7 +7,7 @@ import json
 import sys
 
 from graphbuild.cli._common import add_input_options, report
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES, read_inputs
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, read_inputs
 from graphbuild.ingest.segment import segment_document
 from graphbuild.records import Diagnostic
 from graphbuild.serialize import segmentation_to_json
@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     failed = 0
-    for entry in read_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES):
+    for entry in read_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+                             max_chars=args.max_chars or DEFAULT_MAX_CHARS):
         if isinstance(entry, Diagnostic):
             report(entry)
             failed += 1

@@ -31,6 +31,10 @@ SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | frozenset(FORMAT_READERS)
 
 #: Refuse inputs larger than this unless the caller raises it (``--max-bytes``).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Refuse single documents longer than this many characters unless the caller raises it
+#: (``--max-chars``): NLP time grows with length (about a minute per million characters here), so one
+#: huge file must not silently stall a batch. Longer documents, when allowed, are parsed in chunks.
+DEFAULT_MAX_CHARS = 2_000_000
 
 # Bytes that never occur in text; a few of them mean "binary", not "odd encoding".
 _BINARY_SIGNATURES = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"GIF8", b"\xff\xd8\xff")
@@ -145,19 +149,36 @@ def _walk(folder: str, *, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Dia
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
 ) -> Iterator[Document | Diagnostic]:
-    """Read every input into Documents; problems come out as Diagnostics in input order."""
+    """Read every input into Documents; problems come out as Diagnostics in input order.
+
+    Args:
+        inputs: files or folders.
+        max_bytes: refuse files larger than this (checked before decoding).
+        max_chars: refuse single documents longer than this many characters.
+    """
     for path, problem in iter_input_files(inputs):
         if problem is not None:
             yield problem
             continue
-        if Path(path).suffix.lower() in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, max_bytes=max_bytes)
-        elif Path(path).suffix.lower() in FORMAT_READERS:
-            yield FORMAT_READERS[Path(path).suffix.lower()](path, max_bytes=max_bytes)
+        suffix = Path(path).suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            entries: Iterable[Document | Diagnostic] = _read_jsonl(path, max_bytes=max_bytes)
+        elif suffix in FORMAT_READERS:
+            entries = [FORMAT_READERS[suffix](path, max_bytes=max_bytes)]
         else:
-            yield _read_text(path, max_bytes=max_bytes)
+            entries = [_read_text(path, max_bytes=max_bytes)]
+        for entry in entries:
+            yield _within_limit(entry, max_chars)
+
+
+def _within_limit(entry: Document | Diagnostic, max_chars: int) -> Document | Diagnostic:
+    if isinstance(entry, Diagnostic) or len(entry.text) <= max_chars:
+        return entry
+    where = f"{entry.path}:{entry.line}" if entry.line else entry.path
+    return Diagnostic(where, "E107", f"{len(entry.text)} characters, more than the limit of {max_chars} for one "
+                                     "document; raise it with --max-chars")
 
 
 def _read_bytes(path: str, *, max_bytes: int) -> bytes:

@@ -40,7 +40,7 @@ from graphbuild.ingest.markers import (
     section_regex,
 )
 from graphbuild.ingest.metadata import read_metadata
-from graphbuild.ingest.passages import build_passage
+from graphbuild.ingest.passages import build_passage, noise_runs
 from graphbuild.records import (
     Comment,
     Diagnostic,
@@ -130,6 +130,7 @@ def segment_document(document: Document) -> Segmentation:
     if not items and not bulletin:
         diagnostics.append(Diagnostic(document.path, "W201", "no text left after removing furniture",
                                       Severity.WARNING))
+    diagnostics.extend(_noise_diagnostics(document, items))
     return Segmentation(
         document=document,
         meta=meta,
@@ -139,6 +140,22 @@ def segment_document(document: Document) -> Segmentation:
         furniture=tuple(Span.of(text, s, e) for s, e in furniture),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _noise_diagnostics(document: Document, items: list[Item]) -> list[Diagnostic]:
+    """One warning per item whose text had pathological runs cut short before NLP (see passages)."""
+    where = f"{document.path}:{document.line}" if document.line else document.path
+    out = []
+    for item in items:
+        runs = noise_runs(document.text, item.span.start, item.span.end)
+        if runs:
+            dropped = sum(e - s for s, e in runs)
+            out.append(Diagnostic(
+                where, "W202",
+                f"{dropped} characters of symbol runs or over-long tokens at {runs[0][0]}-{runs[-1][1]} "
+                f"not passed to NLP (they would stall the tokenizer and parser)",
+                Severity.WARNING, item=item.number))
+    return out
 
 
 # --- document shape ---------------------------------------------------------------------------------
