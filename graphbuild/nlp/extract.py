@@ -19,9 +19,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphbuild import ids
+from graphbuild.ingest.passages import split_passage
 from graphbuild.nlp.actors import SourceResolver, about, actor_label, actor_spans
 from graphbuild.nlp.attribution import DEFAULT, HEARSAY, REDACTED, Attribution, attributions
 from graphbuild.nlp.stance import commitment_of, load_lexicon
@@ -215,7 +216,10 @@ def extract_claims(segmentation: Segmentation, nlp, *, analyst_label: str = "ana
     sender, header_end = (found_sender if found_sender else (None, 0))
     footnotes = _FOOTNOTES.search(original)
     footnotes_at = footnotes.start() if footnotes else len(original)
-    contexts = [c for c in _contexts(segmentation, analyst, sender) if c.passage.text.strip()]
+    # Very long passages go to spaCy in chunks (bounded memory, never over nlp.max_length); each chunk
+    # maps back to the original through its own pieces.
+    contexts = [replace(c, passage=chunk) for c in _contexts(segmentation, analyst, sender)
+                for chunk in split_passage(c.passage) if chunk.text.strip()]
     resolver = _SourceResolver(sender)
     lexicon = load_lexicon()
     claims: list[Claim] = []
