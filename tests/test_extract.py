@@ -153,3 +153,20 @@ def test_every_offset_slices_the_original_text(nlp, pieces):
     for actor in ex.actors:
         for m in actor.mentions:
             assert text[m.start:m.end] == m.text
+
+
+def test_claims_and_actors_follow_their_json_schemas(seed):
+    jsonschema = pytest.importorskip("jsonschema")
+    from pathlib import Path
+
+    from graphbuild.serialize import actor_to_json
+
+    ontology = Path(__file__).resolve().parent.parent / "ontology"
+    claims = jsonschema.Draft202012Validator(json.loads((ontology / "claims.schema.json").read_text("utf-8")))
+    actors = jsonschema.Draft202012Validator(json.loads((ontology / "actors.schema.json").read_text("utf-8")))
+    for c in seed.claims:
+        claims.validate(claim_to_json(c))
+    for a in seed.actors:
+        actors.validate(actor_to_json(a, seed.document.id))
+    bad = claim_to_json(seed.claims[0]) | {"commitment": "sure"}
+    assert not claims.is_valid(bad)
