@@ -93,7 +93,7 @@ def test_blackout_code_stands_for_source_and_cue(nlp):
 
 
 def test_denial_is_negative(nlp):
-    doc, atts = _found(nlp, "The spokesman denied that troops had crossed the river.")
+    _doc, atts = _found(nlp, "The spokesman denied that troops had crossed the river.")
     [a] = _explicit(atts)
     assert a.polarity == Polarity.NEGATIVE
 
@@ -109,7 +109,7 @@ def test_follow_on_sentence_carries_the_source_over(nlp):
 
 def test_carry_over_stops_at_a_paragraph_break(nlp):
     text = "The consulate reports that riots broke out in the port city.\n\nThe crowds were dispersed by police."
-    doc, atts = _found(nlp, text)
+    _doc, atts = _found(nlp, text)
     last = atts[-1]
     assert last.kind == "narrative" and last.source is None and last.source_role == DEFAULT
 

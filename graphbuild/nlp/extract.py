@@ -101,7 +101,10 @@ def _contexts(seg: Segmentation, analyst: Source, sender: Source | None) -> list
     bulletin = _is_bulletin(seg)
     out = []
     for item in seg.items:
-        if item.is_comment_item:
+        if item.part == "footnotes":
+            # Editors' notes: only their explicitly attributed statements are claims.
+            voice, in_comment = None, False
+        elif item.is_comment_item:
             voice, in_comment = analyst, True
         elif sender is not None:
             voice, in_comment = sender, False
