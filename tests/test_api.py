@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -161,11 +160,3 @@ def test_repr_html_is_one_escaped_sandboxed_iframe(kg):
     assert attrs["sandbox"] == "allow-scripts"  # scripts run, but not with the notebook's origin
     assert attrs["srcdoc"] == kg.render_html()
     assert html.unescape(out.split('srcdoc="', 1)[1].rsplit('"', 1)[0]) == kg.render_html()
-
-
-def test_examples_script_runs(tmp_path):
-    script = Path(__file__).parent.parent / "examples" / "who_said_what.py"
-    out = subprocess.run([sys.executable, str(script), str(script.parent / "cib-1952-01-21.txt")],
-                         check=False, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert "American Embassy in Moscow" in out.stdout

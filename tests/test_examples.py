@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,19 @@ def test_notebook_runs_and_shows_the_network_inline():
     assert "claims" in stdout  # the custom SPARQL query's column
     assert pages and pages[-1].startswith("<iframe") and "srcdoc=" in pages[-1]
     assert "<script" not in pages[-1]  # the page is inside the escaped attribute
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
+def test_example_script_runs(script):
+    out = subprocess.run([sys.executable, str(script)], cwd=EXAMPLES, check=False, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
+
+
+def test_who_said_what_script_prints_sources_and_claims():
+    out = subprocess.run([sys.executable, str(EXAMPLES / "who_said_what.py"), "cib-1952-01-21.txt"],
+                         cwd=EXAMPLES, check=False, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "American Embassy in Moscow [" in out.stdout and "KnowledgeGraph" in out.stdout
