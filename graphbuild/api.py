@@ -212,16 +212,35 @@ class KnowledgeGraph:
         query = load_preset(name_or_sparql) if _PRESET_NAME.fullmatch(name_or_sparql) else name_or_sparql
         return run_query(RdflibEngine(self.to_rdf()), query, params)
 
+    def picture(self, name_or_sparql: str, *, context: bool = True, **params: str) -> nx.MultiDiGraph:
+        """The part of the networkx view a SELECT or CONSTRUCT query names (query to picture).
+
+        Args:
+            name_or_sparql: A preset name or SPARQL text, as for :meth:`query`.
+            context: Also keep the sources and actors of the selected claims
+                (see :mod:`graphbuild.export.subgraph`).
+            **params: Values bound to the query's variables.
+
+        Raises:
+            QueryError: The query fails, or names no node of the graph.
+        """
+        from graphbuild.export.subgraph import query_subgraph
+
+        return query_subgraph(self.to_networkx(), self.query(name_or_sparql, **params), context=context)
+
     def render_html(self, *, view: str = "full", focus: str | None = None, since: str | date | None = None,
-                    until: str | date | None = None, title: str = "graphbuild: who said what") -> str:
+                    until: str | date | None = None, title: str = "graphbuild: who said what",
+                    query: str | None = None, params: Mapping[str, str] | None = None) -> str:
         """The self-contained interactive page :meth:`to_html` writes (arguments as there)."""
         from graphbuild.export.html import render_html
 
-        return render_html(self.to_networkx(), view=view, focus=focus, since=since, until=until, title=title)
+        return render_html(self._drawn(query, params), view=view, focus=focus, since=since, until=until,
+                           title=title)
 
     def to_html(self, path: str | Path, *, view: str = "full", focus: str | None = None,
                 since: str | date | None = None, until: str | date | None = None,
-                title: str = "graphbuild: who said what") -> Path:
+                title: str = "graphbuild: who said what", query: str | None = None,
+                params: Mapping[str, str] | None = None) -> Path:
         """Write the interactive network as one offline HTML file (atomically).
 
         Args:
@@ -231,14 +250,19 @@ class KnowledgeGraph:
             since: Keep only claims and documents dated on or after this ISO date.
             until: Keep only claims and documents dated on or before this ISO date.
             title: Page title.
+            query: Draw only what this preset or SPARQL query names (:meth:`picture`).
+            params: Values bound to the query's variables.
 
         Returns:
             The path written.
         """
         from graphbuild.export.html import write_html
 
-        return write_html(self.to_networkx(), path, view=view, focus=focus, since=since, until=until,
+        return write_html(self._drawn(query, params), path, view=view, focus=focus, since=since, until=until,
                           title=title)
+
+    def _drawn(self, query: str | None, params: Mapping[str, str] | None) -> nx.MultiDiGraph:
+        return self.to_networkx() if query is None else self.picture(query, **dict(params or {}))
 
     def write(self, outdir: str | Path, *, html: bool = True) -> dict[str, Path]:
         """Write every export ``graphbuild build -o OUTDIR`` writes (JSONL, RDF, GraphML, HTML, texts).

@@ -160,3 +160,17 @@ def test_repr_html_is_one_escaped_sandboxed_iframe(kg):
     assert attrs["sandbox"] == "allow-scripts"  # scripts run, but not with the notebook's origin
     assert attrs["srcdoc"] == kg.render_html()
     assert html.unescape(out.split('srcdoc="', 1)[1].rsplit('"', 1)[0]) == kg.render_html()
+
+
+def test_picture_and_html_of_a_query(kg, tmp_path):
+    a, b = kg.claims[0], kg.claims[1]
+    linked = graphbuild.KnowledgeGraph(kg.extractions, [Relation(RelationType.CONTRADICTS, a.id, b.id, 0.8)])
+    construct = """PREFIX gb: <https://w3id.org/graphbuild/ns#>
+                   CONSTRUCT { ?x gb:contradicts ?y } WHERE { ?x gb:contradicts ?y }"""
+    picture = linked.picture(construct, context=False)
+    assert set(picture.nodes) == {a.id, b.id}
+    page = linked.to_html(tmp_path / "q.html", query=construct).read_text(encoding="utf-8")
+    others = [c.id for c in kg.claims if c.id not in (a.id, b.id)]
+    assert a.id in page and b.id in page and others and not any(c in page for c in others)
+    with pytest.raises(QueryError, match="name no claim"):
+        linked.picture("SELECT ?x WHERE { BIND(1 AS ?x) }")
