@@ -120,3 +120,8 @@ STIX_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, IRI_BASE + "stix")
 def stix_id(object_type: str, key: str) -> str:
     """Deterministic STIX 2.1 id ``<type>--<UUIDv5>`` of the object exported for a graphbuild id."""
     return f"{object_type}--{uuid.uuid5(STIX_NAMESPACE, f'{object_type}/{key}')}"
+
+
+def file_graph_iri() -> str:
+    """IRI of the named graph a triples-only file (Turtle, N-Triples) is loaded into for querying."""
+    return f"{IRI_BASE}graph/file"

@@ -192,7 +192,7 @@ def test_output_formats_escape_terminal_controls():
 def test_cli_preset_with_param(outdir, capsys):
     assert main(["query", str(outdir), "--preset", "claims-about", "--param", "actor=USSR", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 5 and {r["actor"] for r in rows} == {"USSR"}
+    assert len(rows) == 5 and {r["actor"] for r in rows} == {"ussr"}
 
 
 @pytest.mark.parametrize("value", INJECTIONS)

@@ -86,11 +86,16 @@ class _DocumentWriter:
         self.doc = URIRef(ids.document_iri(self.sha))
         self.graph = URIRef(ids.graph_iri(self.sha))
         self.quads: list[Quad] = []
+        self._seen: set[Quad] = set()
         self._seen_spans: set[URIRef] = set()
         self._mismatch_logged = False
 
     def add(self, s: URIRef, p: URIRef, o: Node) -> None:
-        self.quads.append((s, p, o, self.graph))
+        # Sources and actors recur claim after claim; state each fact once per graph.
+        quad = (s, p, o, self.graph)
+        if quad not in self._seen:
+            self._seen.add(quad)
+            self.quads.append(quad)
 
     def span(self, role: str, span: Span, *, quote: bool = True, document: Document | None = None) -> URIRef:
         """Add (once) the oa:SpecificResource of ``span`` and return its IRI.
@@ -210,6 +215,10 @@ def document_quads(extraction: Extraction) -> list[Quad]:
         for alias in actor.aliases:
             if alias != actor.label:
                 w.add(iri, SKOS.altLabel, Literal(alias))
+        # Case-folded id, label and aliases: what name lookups (claims-about, timeline) match
+        # against with an index lookup instead of lower-casing every label in the store.
+        for key in sorted({name.casefold() for name in (actor.id, actor.label, *actor.aliases)}):
+            w.add(iri, SKOS.hiddenLabel, Literal(key))
         for m in actor.mentions:
             w.add(iri, GB.mention, w.span("mention", m))
 

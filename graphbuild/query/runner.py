@@ -42,7 +42,7 @@ __all__ = ["DEFAULT_TIMEOUT", "Preset", "QueryResult", "check_query", "format_re
 #: Seconds a query may run before it is abandoned.
 DEFAULT_TIMEOUT = 30.0
 
-_PARAM_LINE = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_PARAM_LINE = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*(\(casefold\))?\s*:\s*(.*)$")
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PRESET_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 # C0/C1 controls (ESC starts terminal escape sequences) shown as \xNN in table and CSV output.
@@ -51,12 +51,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True, slots=True)
 class Preset:
-    """A packaged query: name, one-line description, parameter names -> descriptions, text."""
+    """A packaged query: name, one-line description, parameter names -> descriptions, text.
+
+    ``casefold`` names the parameters whose values are case-folded before binding (declared as
+    ``# param NAME (casefold): ...``); the query then matches them against case-folded data such as
+    ``skos:hiddenLabel`` with an index lookup.
+    """
 
     name: str
     description: str
     params: Mapping[str, str]
     text: str
+    casefold: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +78,24 @@ class QueryResult:
 
 def _parse_preset(name: str, text: str) -> Preset:
     params: dict[str, str] = {}
+    casefold: set[str] = set()
     description: list[str] = []
+    done = False  # the description is the comment lines before the first "#" or "# param" line
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         m = _PARAM_LINE.match(line)
         if m:
-            params[m.group(1)] = m.group(2).strip()
-        else:
+            params[m.group(1)] = m.group(3).strip()
+            if m.group(2):
+                casefold.add(m.group(1))
+            done = True
+        elif line.strip() == "#":
+            done = True
+        elif not done:
             description.append(line.lstrip("#").strip())
-    return Preset(name, " ".join(d for d in description if d), params, text)
+    first = " ".join(description)
+    return Preset(name, first.strip(), params, text, frozenset(casefold))
 
 
 def list_presets() -> dict[str, Preset]:
@@ -249,6 +263,7 @@ def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | No
         if missing:
             raise QueryError(f"preset {query.name} needs --param " + ", ".join(f"{m}=..." for m in missing))
         text = query.text
+        params = {k: v.casefold() if k in query.casefold and isinstance(v, str) else v for k, v in params.items()}
     else:
         text = query
     bindings = _bindings(params)

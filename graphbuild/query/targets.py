@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from graphbuild import ids
 from graphbuild.errors import QueryError
 
 log = logging.getLogger("graphbuild")
@@ -188,20 +189,26 @@ def load_file(path: Path, *, engine: str = "auto") -> Engine:
             raise QueryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
         engine = "oxigraph" if size >= OXIGRAPH_MIN_BYTES else "rdflib"
     data = _safe_jsonld(path) if rdflib_format == "json-ld" else None
+    # Triples-only files go into one named graph, so presets (which match inside GRAPH ?g, one
+    # graph per document) work on graph.ttl and graph.nt too.
+    into = ids.file_graph_iri() if rdflib_format in ("turtle", "nt") else None
     try:
         if engine == "oxigraph":
             import pyoxigraph as ox
 
             store = ox.Store()
             fmt = getattr(ox.RdfFormat, ox_format)
+            kwargs = {"to_graph": ox.NamedNode(into)} if into else {}
             if data is not None:
                 store.bulk_load(data.encode("utf-8"), format=fmt)
             else:
-                store.bulk_load(path=str(path), format=fmt)
+                store.bulk_load(path=str(path), format=fmt, **kwargs)
             return OxigraphEngine(store)
         ds = Dataset(default_union=True)
         if data is not None:
             ds.parse(data=data, format="json-ld")
+        elif into:
+            ds.graph(URIRef(into)).parse(source=str(path), format=rdflib_format)
         else:
             ds.parse(source=str(path), format=rdflib_format)
         return RdflibEngine(ds)
