@@ -210,7 +210,7 @@ def test_cli_refusals_are_one_line_errors(outdir, tmp_path, capsys):
     assert main(["query", str(outdir), "-f", str(rq)]) == 1
     err = capsys.readouterr().err
     assert "never loads" in err and "Traceback" not in err and "root:" not in err
-    assert main(["query", str(outdir / "graph.ttl"), "SELECT ?s WHERE { ?s a <https://w3id.org/graphbuild/ns#Claim> }",
+    assert main(["query", str(outdir / "graph.ttl"), "SELECT ?s WHERE { ?s a gb:Claim }",
                  "--format", "csv"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 7
 

@@ -6,6 +6,7 @@
   pasted into the query text, so a value full of quotes, braces, ``DROP`` or ``\\u0022`` is only ever
   a string to compare against. A bound variable must be in the SELECT clause (Oxigraph requires it;
   both engines enforce it so a query behaves the same on either).
+- The prefixes ``gb prov dcterms oa skos rdfs xsd`` are predeclared for user queries.
 - Every query is parsed and checked before it runs: only SELECT, ASK, CONSTRUCT and DESCRIBE (no
   updates); ``SERVICE`` is refused; ``FROM`` / ``FROM NAMED`` may only name graphs already in the
   target (rdflib would otherwise fetch the IRI — a file or a URL); evaluation has a timeout.
@@ -134,7 +135,9 @@ def _walk(node: Any):
 def _prepare(text: str) -> Any:
     from rdflib.plugins.sparql import prepareQuery
 
-    return prepareQuery(text)
+    from graphbuild.graph.vocab import PREFIXES
+
+    return prepareQuery(text, initNs=PREFIXES)
 
 
 def check_query(text: str, *, graphs: set[str], params: Mapping[str, Any] | None = None) -> tuple[str, bool]:

@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from graphbuild import ids
 from graphbuild.errors import QueryError
+from graphbuild.graph.vocab import PREFIXES
 
 log = logging.getLogger("graphbuild")
 
@@ -111,7 +112,8 @@ class OxigraphEngine:
             subs[ox.Variable(name)] = quad.object
         try:
             # With the union flag set, Oxigraph would ignore the query's own FROM clauses.
-            result = self.store.query(query, use_default_graph_as_union=union, substitutions=subs or None)
+            result = self.store.query(query, use_default_graph_as_union=union, substitutions=subs or None,
+                                      prefixes=PREFIXES)
         except (SyntaxError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
         if kind == "ASK":
