@@ -60,6 +60,10 @@ PHYSICS_MAX_NODES = 500
 SPRING_MAX_NODES = 400
 #: Above this many edges, edges are straight lines and hidden while dragging or zooming.
 LARGE_EDGES = 2_000
+#: Edge kinds a large page leaves out until the user ticks them in "Link types": vis-network
+#: spends ~0.1 ms building each edge and draws every one each frame, and the layout already shows
+#: what `in` edges say (a claim sits on its item's ring, an item on its document's).
+DEFERRED_KINDS = ("in",)
 #: Claims listed in the panel of one aggregated edge (the count is always exact).
 MAX_LISTED_CLAIMS = 200
 LABEL_CHARS = 48
@@ -87,6 +91,8 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
 }
 _OTHER_EDGE = {"color": "#999999", "width": 1, "legend": "other"}
 _LINK_KINDS = ("corroborates", "contradicts", "comments_on")
+_EDGE_PRIORITY = {"contradicts": 0, "corroborates": 0, "comments_on": 0, "said_about": 0, "says": 1, "about": 1,
+                  "in": 3}
 # Commitment strength, strongest first: the colour of an aggregated edge is its dominant commitment.
 _COMMITMENT_COLOURS = {"certain": "#1f3a93", "probable": "#3f6fd1", "possible": "#86a8e7", "reported": "#7f8c8d"}
 
@@ -632,13 +638,17 @@ def page_data(g: nx.MultiDiGraph, *, view: str, title: str) -> dict[str, Any]:
     # vis-network draws parallel edges on top of each other: bend each one of a pair by its own amount.
     parallel: Counter = Counter((u, v) if str(u) <= str(v) else (v, u) for u, v in g.edges())
     seen_pairs: Counter = Counter()
-    for i, (u, v, attrs) in enumerate(g.edges(data=True)):
+    # Links first, structure last: on large graphs the page adds edges in this order, in chunks.
+    ordered = sorted(g.edges(data=True), key=lambda e: _EDGE_PRIORITY.get(str(e[2].get("kind")), 2))
+    for i, (u, v, attrs) in enumerate(ordered):
         kind = str(attrs.get("kind") or "")
         style = EDGE_STYLES.get(kind, _OTHER_EDGE)
         edge_kinds[kind] += 1
         eid = f"e{i}"
-        options = {"id": eid, "kind": kind, "color": {"color": style["color"], "opacity": 0.85},
-                   "width": style["width"]}
+        # Only what differs from the global edge options: vis-network parses every per-edge option.
+        options: dict[str, Any] = {"id": eid, "kind": kind, "color": style["color"]}
+        if style["width"] != 1:
+            options["width"] = style["width"]
         if style.get("dashes"):
             options["dashes"] = style["dashes"]
         pair = (u, v) if str(u) <= str(v) else (v, u)
@@ -656,19 +666,23 @@ def page_data(g: nx.MultiDiGraph, *, view: str, title: str) -> dict[str, Any]:
             options["font"] = {"size": 10, "align": "middle"}
         if kind == "said_about" and attrs.get("commitment"):
             dominant = next(iter(attrs["commitment"]))
-            options["color"] = {"color": _COMMITMENT_COLOURS.get(dominant, style["color"]), "opacity": 0.85}
-        title = [style["legend"]]
-        if count is not None:
-            title.append(f"{count} claim{'s' if count != 1 else ''}")
-            for key in ("commitment", "polarity"):
-                if attrs.get(key):
-                    title.append(key + ": " + ", ".join(f"{k} {n}" for k, n in attrs[key].items()))
-        if attrs.get("score") is not None:
-            title.append(f"score: {attrs['score']}")
-        options["title"] = "\n".join(title)
-        net.edges.append(Edge(ids[u], ids[v], directed=True, **options).options)
+            options["color"] = _COMMITMENT_COLOURS.get(dominant, style["color"])
         if kind in _LINK_KINDS or count is not None:
+            # Structural edges (says, about, in) need no tooltip: their kind is in the legend.
+            title = [style["legend"]]
+            if count is not None:
+                title.append(f"{count} claim{'s' if count != 1 else ''}")
+                for key in ("commitment", "polarity"):
+                    if attrs.get(key):
+                        title.append(key + ": " + ", ".join(f"{k} {n}" for k, n in attrs[key].items()))
+            if attrs.get("score") is not None:
+                title.append(f"score: {attrs['score']}")
+            options["title"] = "\n".join(title)
             edge_details[eid] = {k: _plain(val) for k, val in attrs.items()}
+        edge = Edge(ids[u], ids[v], directed=True, **options).options
+        if edge.get("arrows") == "to":
+            del edge["arrows"]  # the global edge options draw (or, on large graphs, omit) arrowheads
+        net.edges.append(edge)
 
     _pyvis_options(net, physics=physics, large=large)
     claims = {str(k): v for k, v in (g.graph.get("claims") or {}).items()}
@@ -696,6 +710,7 @@ def page_data(g: nx.MultiDiGraph, *, view: str, title: str) -> dict[str, Any]:
         "legend": {"nodes": legend_nodes, "edges": legend_edges},
         "commitmentColours": _COMMITMENT_COLOURS if view == "who-said-what" else {},
         "large": large,
+        "deferredKinds": list(DEFERRED_KINDS) if large else [],
     }
 
 
@@ -712,7 +727,8 @@ def _pyvis_options(net: Any, *, physics: bool, large: bool) -> None:
     options["layout"] = {"improvedLayout": False, "randomSeed": 7}
     options["edges"] = {
         "smooth": False if large else {"enabled": True, "type": "continuous"},
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        # Arrowheads cost a border intersection per edge per frame: drawn on small graphs only.
+        "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},
         "selectionWidth": 2,
     }
     options["nodes"] = {"font": {"size": 12, "face": "sans-serif"},
@@ -737,7 +753,9 @@ def script_safe_json(data: Any) -> str:
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=str)
-    return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text) if any(ch in text for ch in _JSON_ESCAPES) else text
+    for ch, escaped in _JSON_ESCAPES.items():
+        text = text.replace(ch, escaped)
+    return text
 
 
 def _asset(name: str) -> str:

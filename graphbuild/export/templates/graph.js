@@ -2,7 +2,7 @@
  *
  * Reads the page data from the JSON block (never executed, escaped by graphbuild), builds the
  * vis-network, and renders controls and the details panel. Document text is only ever put into the
- * page with textContent (or vis-network's innerText tooltips): this file never uses innerHTML.
+ * page with textContent (or vis-network's innerText tooltips): this file never parses a string as HTML.
  */
 (function () {
   "use strict";
@@ -96,7 +96,12 @@
   // ------------------------------------------------------------------------------------ network
 
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  // Large graphs start without the edges of "deferred" kinds (structural `in` edges, which the
+  // layout already shows as rings): vis-network spends ~0.1 ms building each edge and each frame
+  // draws them all. Ticking the kind's box in "Link types" adds them, once.
+  var deferred = {};
+  (data.deferredKinds || []).forEach(function (k) { deferred[k] = true; state.hiddenLinks[k] = true; });
+  var edges = new vis.DataSet(data.edges.filter(function (e) { return !deferred[e.kind]; }));
   var container = document.getElementById("gb-network");
   api.timings.datasets = performance.now();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -105,15 +110,19 @@
   api.nodes = nodes;
   api.edges = edges;
 
+  function showCounts() {
+    var shown = edges.length < data.edges.length ? edges.length + " of " : "";
+    document.getElementById("gb-counts").textContent =
+      data.nodes.length + " nodes, " + shown + data.edges.length + " links" +
+      (data.view ? " \u00b7 view: " + data.view : "");
+  }
+  showCounts();
+
   network.once("afterDrawing", function () {
     api.ready = true;
     api.readyMs = api.timings.drawn = performance.now();
     document.body.setAttribute("data-ready", "true");
   });
-
-  document.getElementById("gb-counts").textContent =
-    data.nodes.length + " nodes, " + data.edges.length + " links" +
-    (data.view ? " \u00b7 view: " + data.view : "");
 
   // ------------------------------------------------------------------------------------ panel
 
@@ -303,6 +312,8 @@
     document.getElementById("gb-commitment-legend").hidden = false;
   }
 
+  syncFilters();
+
   function syncFilters() {
     Object.keys(checkboxes.node).forEach(function (k) { checkboxes.node[k].checked = !state.hiddenKinds[k]; });
     Object.keys(checkboxes.edge).forEach(function (k) { checkboxes.edge[k].checked = !state.hiddenLinks[k]; });
@@ -310,6 +321,16 @@
 
   // One batched update per data set, only for items whose visibility changes.
   function applyFilters() {
+    var added = [];
+    Object.keys(deferred).forEach(function (k) {
+      if (!deferred[k] || state.hiddenLinks[k]) return;
+      deferred[k] = false;
+      data.edges.forEach(function (e) { if (e.kind === k) added.push(e); });
+    });
+    if (added.length) {
+      edges.add(added);
+      showCounts();
+    }
     var nodeChanges = [];
     nodes.forEach(function (n) {
       var hide = !!state.hiddenKinds[n.kind];
