@@ -17,7 +17,7 @@ from graphbuild.errors import GraphbuildError
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = ("segment", "extract", "build", "export", "ingest", "remove", "serve", "query", "contradictions",
-            "sources", "timeline")
+            "sources", "timeline", "html")
 
 
 class _OneLineFormatter(logging.Formatter):

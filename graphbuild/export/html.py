@@ -66,7 +66,7 @@ LARGE_EDGES = 2_000
 DEFERRED_KINDS = ("in",)
 #: Claims listed in the panel of one aggregated edge (the count is always exact).
 MAX_LISTED_CLAIMS = 200
-LABEL_CHARS = 48
+LABEL_CHARS = 36
 TOOLTIP_CHARS = 240
 
 # Shape and colour per node kind: distinct shapes so the legend also works without colour vision.
@@ -465,9 +465,20 @@ def layout_positions(g: nx.MultiDiGraph, *, spacing: float = 40.0) -> dict[Any, 
         pos0 = None
         if focus is not None and focus in simple:
             pos0, fixed = {focus: (0.0, 0.0)}, [focus]
-        pos = nx.spring_layout(simple, seed=7, iterations=80, pos=pos0, fixed=fixed)
-        scale = spacing * (2.0 + math.sqrt(n))
-        return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
+        # Isolated nodes would be pushed to the far corners (and shrink everything else on "fit"):
+        # lay out the connected part, then line the isolated nodes up underneath it.
+        isolated = [node for node in simple if simple.degree(node) == 0]
+        simple.remove_nodes_from(isolated)
+        scale = spacing * (4.0 + 2.5 * math.sqrt(n))
+        out: dict[Any, tuple[float, float]] = {}
+        if simple.number_of_nodes():
+            pos = nx.spring_layout(simple, seed=7, iterations=80, pos=pos0, fixed=fixed)
+            out = {node: (float(x) * scale, float(y) * scale) for node, (x, y) in pos.items()}
+        bottom = max((y for _, y in out.values()), default=0.0) + 2 * spacing
+        per_row = max(1, int(2 * scale // (3 * spacing)))
+        for i, node in enumerate(isolated):
+            out[node] = (-scale + (i % per_row) * 3 * spacing, bottom + (i // per_row) * 1.5 * spacing)
+        return out
     return _tree_layout(g, spacing=spacing)
 
 
@@ -718,8 +729,9 @@ def _pyvis_options(net: Any, *, physics: bool, large: bool) -> None:
     net.toggle_physics(physics)
     net.toggle_hide_edges_on_drag(large)
     if physics:
-        net.barnes_hut(gravity=-3000, central_gravity=0.2, spring_length=90, spring_strength=0.04,
-                       damping=0.3, overlap=0.1)
+        # Longer springs and some overlap avoidance than vis' defaults: claim labels are long.
+        net.barnes_hut(gravity=-8000, central_gravity=0.6, spring_length=150, spring_strength=0.03,
+                       damping=0.3, overlap=0.5)
         net.options.physics.enabled = True
         net.options.physics.stabilization = {"enabled": True, "iterations": 150, "fit": True, "updateInterval": 50}
     options = json.loads(net.options.to_json())
