@@ -39,6 +39,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -777,7 +778,10 @@ def _asset(name: str) -> str:
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS, read from the installed pyvis package (Apache-2.0 / MIT)."""
     lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    # The source map is not shipped: drop the comment pointing at it.
+    js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", js)
+    return js, (lib / "vis-network.css").read_text(encoding="utf-8")
 
 
 def _csp_hash(script: str) -> str:
