@@ -34,8 +34,9 @@ log = logging.getLogger("graphbuild")
 
 __all__ = ["FILES", "OXIGRAPH_THRESHOLD", "jsonld_context", "write_rdf", "write_rdf_exports"]
 
-#: From this many quads on, files are serialised with pyoxigraph instead of rdflib.
-OXIGRAPH_THRESHOLD = 100_000
+#: From this many quads on (about 400 claims), files are serialised with pyoxigraph instead of rdflib:
+#: rdflib took 52 s for the Turtle of 56k quads where pyoxigraph took 1.7 s (BENCHMARKS.md).
+OXIGRAPH_THRESHOLD = 20_000
 
 #: File name per format written by :func:`write_rdf_exports`.
 FILES = {"turtle": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld", "trig": "graph.trig",

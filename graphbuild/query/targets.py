@@ -28,8 +28,9 @@ log = logging.getLogger("graphbuild")
 
 __all__ = ["OXIGRAPH_MIN_BYTES", "Engine", "OxigraphEngine", "RdflibEngine", "open_store", "open_target"]
 
-#: RDF files from this size on are queried with Oxigraph (about 100k triples of graphbuild N-Triples).
-OXIGRAPH_MIN_BYTES = 16 * 1024 * 1024
+#: RDF files from this size on are queried with Oxigraph (about 5k quads of graphbuild N-Quads; rdflib
+#: already needs seconds per preset at 50k quads, see BENCHMARKS.md).
+OXIGRAPH_MIN_BYTES = 1024 * 1024
 
 #: Extension -> (rdflib format, pyoxigraph format name). RDF/XML is left out on purpose (entities).
 _FORMATS = {
