@@ -90,3 +90,39 @@ def test_a_result_naming_nothing_is_an_error(built):
     nothing = QueryResult(("x",), [("no such node",), (3,), (None,)])
     with pytest.raises(QueryError, match="name no claim"):
         query_subgraph(g, nothing)
+
+
+def _page_claims(page: Path, claims) -> set[str]:
+    text = page.read_text(encoding="utf-8")
+    return {c.id for c in claims if c.id in text}
+
+
+def test_html_command_draws_the_query_result_of_a_build_folder(built, tmp_path, capsys):
+    from graphbuild.cli import main
+
+    built.write(tmp_path / "out", html=False)
+    query = tmp_path / "contradicts.rq"
+    query.write_text(CONTRADICTS, encoding="utf-8")
+    assert main(["html", str(tmp_path / "out"), "--query", str(query), "-o", str(tmp_path / "q.html")]) == 0
+    pairs = {c for r in built.relations if r.type == RelationType.CONTRADICTS
+             for c in (r.source_claim, r.target_claim)}
+    assert _page_claims(tmp_path / "q.html", built.claims) == pairs
+    # A preset with a parameter, on the GraphML file of the same build.
+    assert main(["html", str(tmp_path / "out" / "graph.graphml"), "--preset", "claims-about",
+                 "--param", "actor=USSR", "-o", str(tmp_path / "p.html")]) == 0
+    about = {c.id for c in built.claims if "ussr" in c.about}
+    assert about and _page_claims(tmp_path / "p.html", built.claims) == about
+    assert main(["html", str(tmp_path / "out"), "--param", "actor=USSR", "-o", str(tmp_path / "x.html")]) == 1
+    assert "--param needs --query or --preset" in capsys.readouterr().err
+
+
+def test_html_command_draws_the_query_result_of_a_store(built, tmp_path):
+    from graphbuild.cli import main
+
+    store = tmp_path / "store"
+    assert main(["ingest", str(EXAMPLE), "--store", str(store), "-q"]) == 0
+    assert main(["html", str(store), "--preset", "contradictions", "-o", str(tmp_path / "s.html")]) == 0
+    # The store links the document as a build does; the fixture's own extra link is not in it.
+    linked = {c for r in built.relations[:-1] if r.type == RelationType.CONTRADICTS
+              for c in (r.source_claim, r.target_claim)}
+    assert linked and _page_claims(tmp_path / "s.html", built.claims) == linked

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graphbuild.errors import QueryError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def add_query_options(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from graphbuild.cli._picture import add_query_options, apply_query
 from graphbuild.errors import InputError
 
 GRAPHML = "graph.graphml"
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", default=None, help="page title (default: names the view)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="for a store: wait this long for an ingest that is writing it")
+    add_query_options(p)
     p.set_defaults(func=run)
 
 
@@ -75,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     from graphbuild.export.html import write_html
 
     kg = load_kg(args.source, wait=args.wait)
+    # --query/--preset: draw only what the query names; it runs on the build folder (or store) itself.
+    kg = apply_query(args, kg, args.source.parent if args.source.is_file() else args.source)
     title = args.title or {
         "full": "graphbuild: who said what",
         "who-said-what": "graphbuild: who said what about whom",
