@@ -123,6 +123,11 @@ def segment_document(document: Document) -> Segmentation:
         ]
         furniture = find_furniture(text, anchors=anchors, protected=protected)
         items = _bulletin_items(text, markers, sections, furniture)
+        if not items:
+            # Bulletin-like markers but no item could be read: never drop the text, read it as plain.
+            items = _plain_items(text, furniture)
+            diagnostics.append(Diagnostic(document.path, "W203", "looks like a bulletin but no numbered "
+                                          "item could be read; segmented as a plain document", Severity.WARNING))
     else:
         sections = []
         furniture = find_furniture(text, anchors=anchors, protected=[])
