@@ -21,6 +21,7 @@ def iter_extractions(
     analyst_label: str = "analyst",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
+    skip_dirs: Iterable[str | Path] = (),
 ) -> Iterator[Extraction | Diagnostic]:
     """Read, segment and extract claims from every input; failures come out as Diagnostics.
 
@@ -32,7 +33,7 @@ def iter_extractions(
 
     if nlp is None:
         nlp = load_pipeline(model)
-    for entry in read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars):
+    for entry in read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars, skip_dirs=skip_dirs):
         if isinstance(entry, Diagnostic):
             yield entry
             continue
@@ -56,6 +57,7 @@ def extract_all(
     analyst_label: str = "analyst",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
+    skip_dirs: Iterable[str | Path] = (),
     on_document: Callable[[Extraction | Diagnostic], None] | None = None,
 ) -> BuildResult:
     """Run the NLP stage over all inputs and link the claims; writes nothing."""
@@ -63,7 +65,7 @@ def extract_all(
 
     result = BuildResult()
     for entry in iter_extractions(inputs, model=model, analyst_label=analyst_label, max_bytes=max_bytes,
-                                  max_chars=max_chars):
+                                  max_chars=max_chars, skip_dirs=skip_dirs):
         if isinstance(entry, Diagnostic):
             result.failures.append(entry)
         else:

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     with progress:
         result = extract_all(args.inputs, model=args.model, analyst_label=args.analyst_label,
                              max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-                             max_chars=args.max_chars or DEFAULT_MAX_CHARS, on_document=on_document)
+                             max_chars=args.max_chars or DEFAULT_MAX_CHARS, on_document=on_document,
+                             # the output folder may sit inside an input folder: never read it back
+                             skip_dirs=[args.output])
     progress.links = len(result.relations)
     if result.extractions:
         write_outputs(args.output, result, html=not args.no_html)

@@ -94,12 +94,16 @@ def _control_ratio(data: bytes) -> float:
     return controls / max(1, len(sample))
 
 
-def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[tuple[str, Diagnostic | None]]:
+def iter_input_files(
+    inputs: Iterable[str | Path], *, skip_dirs: Iterable[str | Path] = ()
+) -> Iterator[tuple[str, Diagnostic | None]]:
     """Yield ``(path, None)`` for each input file, or ``(path, diagnostic)`` for ones to skip.
 
     Folders are walked recursively in sorted order; a folder reached twice (a symlink loop) is
-    walked once. Named pipes, devices and sockets are reported, never opened.
+    walked once. Named pipes, devices and sockets are reported, never opened. Folders in
+    ``skip_dirs`` (e.g. the build's own output folder inside an input folder) are not walked.
     """
+    skipped = {(st.st_dev, st.st_ino) for st in map(_stat_or_none, skip_dirs) if st is not None}
     for given in inputs:
         path = str(given)
         try:
@@ -108,11 +112,18 @@ def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[tuple[str, Diagno
             yield path, Diagnostic(path, "E101", f"cannot read: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(path, seen=set())
+            yield from _walk(path, seen=set(skipped))
         elif stat.S_ISREG(st.st_mode):
             yield path, None
         else:
             yield path, Diagnostic(path, "E102", "not a regular file (pipe, device or socket); skipped")
+
+
+def _stat_or_none(path: str | Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _walk(folder: str, *, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Diagnostic | None]]:
@@ -149,7 +160,8 @@ def _walk(folder: str, *, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Dia
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+    skip_dirs: Iterable[str | Path] = (),
 ) -> Iterator[Document | Diagnostic]:
     """Read every input into Documents; problems come out as Diagnostics in input order.
 
@@ -157,8 +169,9 @@ def read_inputs(
         inputs: files or folders.
         max_bytes: refuse files larger than this (checked before decoding).
         max_chars: refuse single documents longer than this many characters.
+        skip_dirs: folders not to walk into (see :func:`iter_input_files`).
     """
-    for path, problem in iter_input_files(inputs):
+    for path, problem in iter_input_files(inputs, skip_dirs=skip_dirs):
         if problem is not None:
             yield problem
             continue
