@@ -49,9 +49,11 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    logger = logging.getLogger("graphbuild")
+    # main() is also called in-process (tests, notebooks): put the logger back as it was afterwards.
+    saved = (logger.handlers[:], logger.level, logger.propagate)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_OneLineFormatter())
-    logger = logging.getLogger("graphbuild")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING)
     logger.propagate = False
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-
+    finally:
+        logger.handlers[:], level, logger.propagate = saved
+        logger.setLevel(level)
 
 if __name__ == "__main__":
     sys.exit(main())
