@@ -72,3 +72,23 @@ def assert_offsets(claims: list[dict], texts: dict[str, str]) -> None:
         mention = claim["source"].get("mention")
         if mention:
             assert text[mention["start"]:mention["end"]] == mention["text"], claim
+
+
+def store_nquads(store: Path) -> list[str]:
+    """The store's quads as sorted N-Quads lines (opened read-only, so it needs no writer lock)."""
+    from graphbuild.store.backend import EmbeddedStore, sorted_nquads
+
+    with EmbeddedStore(store, read_only=True) as backend:
+        return sorted_nquads(backend.quads())
+
+
+def write_reports(folder: Path, n: int, *, start: int = 0) -> list[Path]:
+    """``n`` small distinct reports that each yield claims."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + n):
+        path = folder / f"report-{i:03d}.txt"
+        path.write_text(f"1. Talks {i}: The Embassy reported that {i} delegates left Paris on Monday.\n\n"
+                        f"Comment: The talks may resume in week {i}.\n", encoding="utf-8")
+        paths.append(path)
+    return paths

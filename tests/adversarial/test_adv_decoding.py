@@ -5,10 +5,8 @@ traceback. One ``graphbuild build`` runs over all the cases at once (the model l
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
-
 from _adv import GOOD, assert_offsets, cli, read_jsonl
 
 CP1252 = "1. Peiping’s reply: The Embassy reported that the café in Hanoi was closed – again.\n"
@@ -33,9 +31,9 @@ OK = {
     "utf8-bom.txt": (codecs.BOM_UTF8 + GOOD.encode("utf-8"), GOOD),
     "crlf-formfeed.txt": ((GOOD + "\f\n2. Border quiet: Officials said the border was quiet.\n")
                           .replace("\n", "\r\n").encode(), None),
-    "mixed-endings.txt": (b"1. Talks: The Embassy reported that talks resumed.\r\n\r\n"
-                          b"2. Ports: Officials said the ports were closed.\r"
-                          b"3. Roads: The mission said roads were open.\n", None),
+    "mixed-endings.txt": ((b"1. Talks: The Embassy reported that talks resumed.\r\n\r\n"
+                           b"2. Ports: Officials said the ports were closed.\r"
+                           b"3. Roads: The mission said roads were open.\n"), None),
 }
 
 

@@ -41,7 +41,7 @@ def test_html_payload_never_executes_in_chromium(payload_build):
         pytest.skip("chromium is not installed (apt-get install chromium)")
     page_file = payload_build / "graph.html"
     html = page_file.read_text(encoding="utf-8")
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1).strip()
     assert "pwned" not in title
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
