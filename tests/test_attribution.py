@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import spacy
 
-from graphbuild.nlp.attribution import DEFAULT, HEARSAY, MENTION, REDACTED, attributions
+from graphbuild.nlp.attribution import DEFAULT, HEARSAY, MENTION, NEWS_ONLY, REDACTED, attributions
 from graphbuild.records import Commitment, Polarity
 
 
@@ -18,7 +18,8 @@ def _sliced(doc, rng):
 
 
 def _explicit(atts):
-    return [a for a in atts if a.kind not in ("narrative", "carry")]
+    """Cued attributions, without the news-only stance/headline ones (tested on their own below)."""
+    return [a for a in atts if a.kind not in ("narrative", "carry") and a.kind not in NEWS_ONLY]
 
 
 def test_cue_verb_with_that_clause(nlp):
@@ -123,3 +124,41 @@ def test_component_is_a_registered_factory(nlp):
     doc = fresh("The consulate reports that riots broke out. The crowds were dispersed by police.")
     assert not any(a.kind == "carry" for a in attributions(doc))
     assert [s.text for s in doc.spans["graphbuild_cues"]] == ["reports"]
+
+
+def test_stance_verbs_are_news_only_attributions(nlp):
+    doc, atts = _found(nlp, "The senator backs the pipeline bill and wants to hold hearings in May.")
+    stance = {_sliced(doc, a.cue): a for a in atts if a.kind == "stance"}
+    assert _sliced(doc, stance["backs"].content) == "the pipeline bill"
+    assert _sliced(doc, stance["backs"].source) == "The senator"
+    assert _sliced(doc, stance["wants"].content) == "to hold hearings in May"
+    # They never replace the sentence's own reading: a voiced text (bulletin) still gets its narrative.
+    assert any(a.kind == "narrative" for a in atts)
+
+
+def test_stance_inside_a_quotation_is_the_speaker_s_words(nlp):
+    doc, atts = _found(nlp, '"We want a fair vote," the mayor said.')
+    assert not [a for a in atts if a.kind == "stance"]
+    [a] = _explicit(atts)
+    assert _sliced(doc, a.cue) == "said"
+
+
+def test_headline_label_with_a_colon(nlp):
+    doc, atts = _found(nlp, "Clinton: Trump's view of the world is dangerously wrong\n\nShe spoke in San Diego.")
+    [a] = [a for a in atts if a.kind == "heading"]
+    assert (_sliced(doc, a.source), _sliced(doc, a.cue)) == ("Clinton", ":")
+    assert _sliced(doc, a.content) == "Trump's view of the world is dangerously wrong"
+
+
+def test_quotation_resumed_after_its_attribution_is_one_content(nlp):
+    text = '"The plant will close," Smith said on Monday. "Nobody here wants that to happen."'
+    doc, atts = _found(nlp, text)
+    [a] = _explicit(atts)
+    assert _sliced(doc, a.content) == text
+    assert _sliced(doc, a.cue) == "said" and _sliced(doc, a.source) == "Smith"
+
+
+def test_cue_keeps_its_adverb_and_colon(nlp):
+    doc, atts = _found(nlp, 'The governor also added: "The budget is balanced."')
+    [a] = _explicit(atts)
+    assert _sliced(doc, a.cue) == "also added:"

@@ -55,6 +55,14 @@ _LIGHT_NOUN_VERBS = {"add", "express", "voice", "reiterate", "repeat", "share", 
                      "give", "make", "state", "convey", "offer", "indicate", "register", "find", "receive"}
 _ADVERBIAL_NOUNS = {"opinion", "view", "judgment", "judgement", "estimate", "estimation", "assessment"}
 _CONTENT_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Prepositions that complete an object content ("accused X of Y", "credited X with Y").
+_OBJECT_PREPS = {"for", "with", "as", "of"}
+#: Attribution kinds that count only in texts without a voice of their own (news): stance and action
+#: verbs ("backs", "wants", "voted for"; ``stance`` in cues.tsv) and headline labels ("Clinton: ...").
+#: In a bulletin or telegram the narrator's sentence is the claim instead (extract.py drops these).
+NEWS_ONLY = frozenset({"stance", "heading"})
+#: Kinds whose source later uncued sentences of the paragraph may continue.
+_SOURCING = frozenset({"verb", "parenthetical", "adverbial", "redaction"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,8 @@ class Attribution:
         source_role: ``mention``, ``redacted``, ``default`` or ``hearsay`` (see module constants).
         commitment: cue default weakened by hedges in the content.
         polarity: negative when the cue denies or the content says the claim is unsupported.
-        kind: ``verb``, ``noun``, ``adverbial``, ``redaction``, ``carry`` or ``narrative``.
+        kind: ``verb``, ``parenthetical``, ``noun``, ``adverbial``, ``redaction``, ``stance``,
+            ``heading``, ``carry`` or ``narrative``.
         base: the cue's commitment before hedges (what a carried-over sentence inherits).
         parent: index of the attribution whose content holds this one's cue (nested), or None.
         carried_from: for ``carry``, the index of the attribution whose source continues.
@@ -215,7 +224,19 @@ def _cue_range(verb: Token, extra: tuple[Token, ...] = ()) -> tuple[int, int]:
         if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - verb.i) <= 3:
             toks.append(c)
     lo, hi = min(t.i for t in toks), max(t.i for t in toks) + 1
+    # Adverbs right before the verb belong to the cue ("also said", "has repeatedly denied").
+    adverbs = {c.i for c in verb.children if c.dep_ == "advmod" and c.tag_ == "RB" and c.i < verb.i}
+    while lo - 1 in adverbs:
+        lo -= 1
     return lo, hi
+
+
+def _with_colon(doc: Doc, cue_rng: tuple[int, int]) -> tuple[int, int]:
+    """The cue stretched over the colon that introduces its content ("added:")."""
+    k = cue_rng[1]
+    if k < len(doc) and doc[k].text == ":":
+        return cue_rng[0], k + 1
+    return cue_rng
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,11 +359,12 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
         cue_rng = _cue_range(tok)
         source_tok: Token | None = None
         role = MENTION
-        kind = "verb"
+        kind = "stance" if "stance" in cue.flags else "verb"
         if "colon" in cue.flags:
             r = _colon_content(doc, sent, cue_rng[1])
             if r:
                 contents.append(r)
+                cue_rng = _with_colon(doc, cue_rng)
         elif ccomps:
             for cc in ccomps:
                 rng = _exclude(_subtree(cc), cue_rng)
@@ -361,7 +383,12 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
             if r:
                 contents.append(r)
         elif "np" in cue.flags and dobj is not None and not passive:
-            r = _trim(doc, *_subtree(dobj))
+            # "criticized Clinton for supporting the bill", "called her weak": the object's complements.
+            hi = _subtree(dobj)[1]
+            for c in tok.children:
+                if c.i >= hi and (c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS)):
+                    hi = max(hi, _subtree(c)[1])
+            r = _trim(doc, _subtree(dobj)[0], hi)
             if r:
                 contents.append(r)
         elif "to" in cue.flags and xcomp is not None and not passive and xcomp.i > tok.i:
@@ -379,20 +406,24 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
                             cue_rng = (min(cue_rng[0], c.i), max(cue_rng[1], c.i + 1))
             if not contents:
                 after = max([cue_rng[1]] + [c.i + 1 for c in tok.children if c.dep_ in ("dobj", "dative", "prt")])
-                r = _colon_content(doc, sent, after) or _quote_at(doc, doc[after - 1].idx + len(doc[after - 1]),
-                                                                  quotes, before=False)
+                r = _colon_content(doc, sent, after)
+                if r is not None and after == cue_rng[1]:
+                    cue_rng = _with_colon(doc, cue_rng)
+                r = r or _quote_at(doc, doc[after - 1].idx + len(doc[after - 1]), quotes, before=False)
                 if r is None:
                     subj = _subject(tok)
                     left = min(tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else tok.i)
                     r = _quote_at(doc, doc[left].idx, quotes, before=True)
                 if r is None and not passive:
                     r = _parenthetical(doc, sent, tok, cue_rng)
-                    if r is not None:
+                    if r is not None and kind == "verb":
                         kind = "parenthetical"
                 if r:
                     contents.append(r)
         if not contents:
             continue
+        if all(c0 > cue_rng[1] for c0, _ in contents):
+            cue_rng = _with_colon(doc, cue_rng)
         # Source: the subject, the passive agent, or nobody.
         if passive:
             agent = _agent(tok)
@@ -415,6 +446,10 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
                 # Never let the source run over the content (parse errors on long OCR lines).
                 if any(not (s_rng[1] <= c0 or s_rng[0] >= c1) for c0, c1 in contents):
                     s_rng = (source_tok.i, source_tok.i + 1)
+                elif (s_rng[1] < cue_rng[0] and doc[s_rng[1]].text == ","
+                      and any(t.text == "," for t in doc[s_rng[0]:s_rng[1]])):
+                    # "Bush, Florida's former governor, said": the comma closing the apposition.
+                    s_rng = (s_rng[0], s_rng[1] + 1)
                 src = _chars(doc, *s_rng)
         base = Commitment.REPORTED if role == HEARSAY else cue.commitment
         cue_chars = _chars(doc, *cue_rng)
@@ -538,6 +573,41 @@ def _adverbial_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribut
     return out
 
 
+def _heading_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+    """A line opened by a speaker label and a colon: "Clinton: Trump's view is wrong", "Q: ...", "A: ...".
+
+    The label is a short capitalised name (a named entity, a one-letter interview label, or a cue
+    noun such as "Report"), at the start of a line or after a dash ("... - Pew Research: “...”").
+    """
+    text = doc.text
+    for tok in sent:
+        if tok.text != ":" or tok.i - sent.start > 12:
+            continue
+        line_start = text.rfind("\n", 0, tok.idx) + 1
+        dash = max(text.rfind(" - ", line_start, tok.idx), text.rfind(" — ", line_start, tok.idx))
+        label_start = dash + 3 if dash >= 0 else line_start
+        label = doc.char_span(label_start, tok.idx, alignment_mode="contract")
+        if label is None or not 1 <= len(label) <= 5 or any(t.is_space for t in label):
+            continue
+        if not all(t.text[:1].isupper() or t.is_punct or t.lower_ in ("of", "and", "the") for t in label):
+            continue
+        named = any(e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in label.ents) or (
+            len(label) == 1 and len(label.text) == 1) or label[-1].lemma_.lower() in lex.nouns
+        if not named:
+            continue
+        line_end = text.find("\n", tok.idx)
+        line_end = len(text) if line_end < 0 else line_end
+        body = doc.char_span(tok.idx + 1, line_end, alignment_mode="contract")
+        if body is None:
+            continue
+        rng = _trim(doc, body.start, body.end)
+        if rng is None or _content_words(doc, *rng) < 3:
+            continue
+        return [_make(doc, lex, rng, sent, _chars(doc, tok.i, tok.i + 1), _chars(doc, label.start, label.end),
+                      MENTION, Commitment.CERTAIN, Polarity.POSITIVE, "heading")]
+    return []
+
+
 def _redaction_attributions(doc: Doc, sent: Span, lex: Lexicon, pattern: re.Pattern[str]) -> list[Attribution]:
     text = sent.text
     m = pattern.match(text)
@@ -574,7 +644,7 @@ def _make(doc: Doc, lex: Lexicon, rng: tuple[int, int], sent: Span, cue: tuple[i
 
 def _dedupe(found: list[Attribution]) -> list[Attribution]:
     """One attribution per content span: the one with a cue and a named source wins."""
-    rank = {"verb": 0, "parenthetical": 0, "adverbial": 1, "redaction": 2, "noun": 3}
+    rank = {"verb": 0, "parenthetical": 0, "adverbial": 1, "redaction": 2, "noun": 3, "stance": 4, "heading": 5}
     best: dict[tuple[int, int], Attribution] = {}
     for a in sorted(found, key=lambda a: (rank.get(a.kind, 9), a.source is None)):
         best.setdefault(a.content, a)
@@ -636,6 +706,11 @@ def _fit_content(a: Attribution, quotes: list[tuple[int, int]], text: str) -> At
             if any(r is not None and n0 < r[1] and r[0] < n1 for r in (a.cue, a.source)):
                 continue
             c0, c1 = n0, n1
+    if a.cue is not None and c1 <= a.cue[0] and "\n\n" in text[c0:c1]:
+        # '"A," he said': the quotation belongs to the paragraph of its attribution.
+        c0 = text.rindex("\n\n", c0, c1) + 2
+        while c0 < c1 and text[c0].isspace():
+            c0 += 1
     if a.source is not None and c0 < a.source[0] < c1 and a.kind not in ("redaction", "parenthetical"):
         c1 = a.source[0]
         while c1 > c0 and (text[c1 - 1].isspace() or text[c1 - 1] in ",;:-—"):
@@ -659,7 +734,10 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
         if not sent.text.strip():
             continue
         found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, sent, lexicon, quotes)
-                 + _adverbial_attributions(doc, sent, lexicon) + _noun_attributions(doc, sent, lexicon))
+                 + _adverbial_attributions(doc, sent, lexicon) + _noun_attributions(doc, sent, lexicon)
+                 + _heading_attributions(doc, sent, lexicon))
+        # Quoted speech is the speaker's words: its "I want", "we support" are part of the quotation.
+        found = [a for a in found if a.kind not in NEWS_ONLY or not any(q0 < a.cue[0] < q1 for q0, q1 in quotes)]
         found = _dedupe([_fit_content(a, quotes, doc.text) for a in found])
         # Noun cues buried in another claim's content with nobody named ("the possibility that") are
         # part of that content, not claims of their own.
@@ -667,11 +745,14 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
             b is not a and b.content[0] <= a.cue[0] and a.cue[1] <= b.content[1] for b in found))]
         if carry_over and last_sourced is not None and _paragraph_break(doc.text, last_end, sent.start_char):
             last_sourced = None
-        main = [a for a in found if a.kind != "noun" or a.source is not None]
-        if found and _coverage(sent, found) >= 0.6 or main and _coverage(sent, main) >= 0.5:
+        # Stance verbs and headline labels are attributions only where the text has no voice of its
+        # own (news); they never stand in for a sentence's narrative reading (see NEWS_ONLY).
+        strict = [a for a in found if a.kind not in NEWS_ONLY]
+        main = [a for a in strict if a.kind != "noun" or a.source is not None]
+        if strict and _coverage(sent, strict) >= 0.6 or main and _coverage(sent, main) >= 0.5:
             for a in found:
                 out.append(a)
-                if a.source is not None and a.source_role in (MENTION, REDACTED) and a.kind != "noun":
+                if a.source is not None and a.source_role in (MENTION, REDACTED) and a.kind in _SOURCING:
                     last_sourced, carried = len(out) - 1, 0
         else:
             out.extend(found)
@@ -700,7 +781,41 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
                         polarity=polarity_of(Polarity.POSITIVE, None, content_text, lexicon), kind="narrative"))
         # End of the sentence's last word: trailing line breaks belong to the gap before the next one.
         last_end = next((t.idx + len(t) for t in reversed(sent) if not t.is_space), sent.end_char)
-    return _link_parents(out)
+    return _link_parents(_continue_quotations(doc.text, out, quotes))
+
+
+_CLOSING = "\"'”’»"
+
+
+def _continue_quotations(text: str, found: list[Attribution],
+                         quotes: list[tuple[int, int]]) -> list[Attribution]:
+    """'"A," he said. "B."': the quotation resumed right after the attribution clause is the same content.
+
+    The content becomes one span from the first quotation to the end of the resumed one (the
+    interrupting "he said" inside it), so a quoted statement split by its attribution stays one claim.
+    Only within a paragraph, and never over a quotation that has a cue of its own.
+    """
+    others = [b for b in found if b.cue is not None]
+    out = list(found)
+    for i, a in enumerate(found):
+        if a.cue is None or a.kind not in ("verb", "stance"):
+            continue
+        c0, c1 = a.content
+        if c1 > a.cue[0] or not text[c0:c1].rstrip() or text[c1 - 1] not in _CLOSING:
+            continue
+        anchor = max(a.cue[1], a.source[1] if a.source is not None and a.source[0] >= c1 else 0)
+        nxt = min((q for q in quotes if q[0] >= anchor), default=None)
+        if nxt is None:
+            continue
+        gap = text[anchor:nxt[0]]
+        if len(gap) > 200 or "\n" in gap or any(q in gap for q in ('"', "“", "”", "''")) or not re.search(r"[.,;:]\s*$", gap):
+            continue
+        # The resumed quotation must not be another attribution's (its cue inside, or its content).
+        if any(b is not a and (nxt[0] <= b.cue[0] < nxt[1] or (b.content[0] < nxt[1] and nxt[0] < b.content[1]))
+               for b in others):
+            continue
+        out[i] = replace(a, content=(c0, nxt[1]))
+    return out
 
 
 def _link_parents(found: list[Attribution]) -> list[Attribution]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from graphbuild import ids
 from graphbuild.ingest.passages import split_passage
 from graphbuild.nlp.actors import SourceResolver, about, actor_label, actor_spans
-from graphbuild.nlp.attribution import DEFAULT, HEARSAY, REDACTED, Attribution, attributions
+from graphbuild.nlp.attribution import DEFAULT, HEARSAY, NEWS_ONLY, REDACTED, Attribution, attributions
 from graphbuild.nlp.stance import commitment_of, load_lexicon
 from graphbuild.records import (
     Actor,
@@ -137,7 +137,9 @@ class _SourceResolver:
         low = mention.text.strip().lower()
         if low in _FIRST_PERSON:
             who = self.sender or (voice if voice is not None and voice.kind == SourceKind.ANALYST else None)
-            return UNSPECIFIED if who is None else Source(who.id, who.label, who.kind, mention=mention)
+            # With no sender (news), "I" is whoever speaks there: unknown, but the mention is kept.
+            who = who or UNSPECIFIED
+            return Source(who.id, who.label, who.kind, mention=mention)
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             return voice or UNSPECIFIED
@@ -243,6 +245,8 @@ def extract_claims(segmentation: Segmentation, nlp, *, analyst_label: str = "ana
                 continue
             if att.kind in ("narrative", "carry") and voice is None:
                 continue
+            if att.kind in NEWS_ONLY and (ctx.voice is not None or in_footnotes):
+                continue  # a bulletin's or telegram's own sentence is the claim there
             claim = _to_claim(att, i, doc, ctx, voice, original, document, resolver, made, lexicon)
             if claim is not None:
                 made[i] = claim
