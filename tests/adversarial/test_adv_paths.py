@@ -34,7 +34,7 @@ def test_pipe_device_and_unreadable_are_skipped_with_a_message(tmp_path, good):
     # A real process with a deadline: a reader that blocks on the pipe must fail the test, not hang it.
     proc = spawn("build", folder, "/dev/zero", "-o", tmp_path / "out", "--no-html", "-q")
     try:
-        out, err = proc.communicate(timeout=180)
+        _, err = proc.communicate(timeout=180)
     finally:
         proc.kill()
     assert "Traceback" not in err
