@@ -40,7 +40,7 @@ def two_builds(tmp_path_factory):
 
 @pytest.mark.slow
 def test_sigkill_during_build_leaves_old_or_new_files_never_truncated(two_builds, tmp_path):
-    root, old_in, new_in, versions = two_builds
+    _, old_in, new_in, versions = two_builds
     out = tmp_path / "out"
     assert cli("build", old_in, "-o", out, "--no-html", "-q").status == 0
     proc = spawn("build", new_in, "-o", out, "--no-html", "-q")
@@ -154,12 +154,12 @@ def test_disk_full_simulated_gives_clear_error_and_keeps_previous_outputs(two_bu
 
 
 def test_disk_full_on_a_tiny_tmpfs(two_builds, tmp_path):
-    _, old_in, new_in, versions = two_builds
+    _, old_in, _, versions = two_builds
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     size = sum(len(v) for v in versions["old"].values()) + 64 * 1024
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
-                             capture_output=True).returncode == 0
+                             capture_output=True, check=False).returncode == 0
     if not mounted:
         pytest.skip("cannot mount a tmpfs here (needs root); the simulated disk-full test covers this")
     try:
