@@ -11,8 +11,7 @@ import time
 import pytest
 from _adv import GOOD, assert_offsets, cli, read_jsonl, spawn
 
-WORDS = ("the delegates met on Monday and officials in the capital said that trade was quiet while "
-         "ports stayed open").split()
+WORDS = ["the", "delegates", "met", "on", "Monday", "and", "officials", "in", "the", "capital", "said", "that", "trade", "was", "quiet", "while", "ports", "stayed", "open"]
 
 
 def _prose(n_chars: int, seed: int) -> str:
