@@ -75,3 +75,14 @@ def test_user_lexicon_file_extends_the_cues(tmp_path):
 def test_stance_in_context(nlp, text, commitment, polarity):
     [a] = [a for a in attributions(nlp(text)) if a.cue is not None]
     assert (a.commitment, a.polarity) == (commitment, polarity)
+
+
+def test_follow_on_sentence_keeps_hearsay_but_not_the_belief(nlp):
+    believed = attributions(nlp("The consulate believes that riots broke out in the port. "
+                                "The crowds were dispersed by police."))
+    [carry] = [a for a in believed if a.kind == "carry"]
+    assert carry.commitment == C  # the belief verb does not reach the next sentence
+    heard = attributions(nlp("The consulate has heard that riots broke out in the port. "
+                             "The crowds were dispersed by police."))
+    [carry] = [a for a in heard if a.kind == "carry"]
+    assert carry.commitment == R  # hearsay does

@@ -766,7 +766,7 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
                 origin = out[last_sourced] if (carry_over and last_sourced is not None) else None
                 if origin is not None:
                     carried += 1
-                    base = origin.base
+                    base = origin.base if origin.base == Commitment.REPORTED else Commitment.CERTAIN
                     out.append(Attribution(
                         content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=None,
                         source=origin.source, source_role=origin.source_role,
