@@ -39,7 +39,7 @@ def extract_one(document: Document, nlp, *, analyst_label: str = "analyst") -> E
         return extract_claims(segment_document(document), nlp, analyst_label=analyst_label)
     except GraphbuildError:
         raise
-    except Exception as exc:  # noqa: BLE001 - fail per document, not per run (STYLE lesson 6)
+    except Exception as exc:
         log.debug("extraction failed for %s", document.id, exc_info=True)
         return Diagnostic(document.id, "E210", f"extraction failed: {type(exc).__name__}: {exc}")
 

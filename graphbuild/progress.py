@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Self
 
 
 def show_progress(quiet: bool, stream: IO[str] | None = None) -> bool:
@@ -55,7 +55,7 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     _bar: Any = field(default=None, repr=False)
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         if self.enabled:
             from tqdm import tqdm
 

@@ -12,8 +12,20 @@ import random
 
 from graphbuild.ids import claim_id, content_hash
 from graphbuild.records import (
-    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Extraction, Item, Passage, Polarity,
-    Segmentation, Source, SourceKind, Span,
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Extraction,
+    Item,
+    Passage,
+    Polarity,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
 
 ACTORS = [f"country-{i:03d}" for i in range(200)]

@@ -33,9 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from graphbuild.store import Ingestor
-    from graphbuild.store.run import ingest_inputs
+    from graphbuild.store.run import count_documents, ingest_inputs
 
-    progress = Progress(enabled=show_progress(getattr(args, "quiet", False)))
+    enabled = show_progress(getattr(args, "quiet", False))
+    progress = Progress(total=count_documents(args.inputs) if enabled else None, enabled=enabled)
     with open_backend(args) as backend, progress:
         ingestor = Ingestor(backend, max_linked=args.max_linked, link=not args.no_link)
         for outcome, subject in ingest_inputs(

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Self
 
 import pyoxigraph as ox
 
@@ -89,12 +89,18 @@ class Backend(Protocol):
     def drop_document(self, graph: str) -> None: ...
     def remove_quad(self, quad: ox.Quad) -> None: ...
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]: ...
+    def graph_quads(self, graph: str) -> list[ox.Quad]: ...
+    def about_counts(self, actors: Iterable[str]) -> dict[str, int]: ...
+    def graph_dates(self, graphs: Iterable[str]) -> dict[str, str]: ...
     def close(self) -> None: ...
 
 
 def term_value(term: object) -> str:
     return term.value if term is not None else ""  # type: ignore[attr-defined]
 
+
+_GB_ABOUT = ox.NamedNode("https://w3id.org/graphbuild/ns#about")
+_DCTERMS_ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
 
 _LOCK_ERROR = re.compile(r"\bLOCK\b|lock hold|No locks available|Resource temporarily unavailable")
 
@@ -130,7 +136,7 @@ class EmbeddedStore:
             self._stack.close()
             raise
 
-    def __enter__(self) -> EmbeddedStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -182,6 +188,33 @@ class EmbeddedStore:
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self.store)
+
+    # Index lookups instead of SPARQL: Oxigraph does not push ``VALUES ?graph`` into ``GRAPH ?graph``,
+    # so those queries scan every graph and ingest time would grow with the store (measured).
+
+    def graph_quads(self, graph: str) -> list[ox.Quad]:
+        """Every quad of one named graph (one GSPO index range)."""
+        return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def about_counts(self, actors: Iterable[str]) -> dict[str, int]:
+        """Graph -> number of its claims about any of ``actors`` (actor IRIs)."""
+        claims: set[tuple[str, str]] = set()
+        for actor in actors:
+            for q in self.store.quads_for_pattern(None, _GB_ABOUT, ox.NamedNode(actor), None):
+                claims.add((q.graph_name.value, q.subject.value))
+        counts: dict[str, int] = {}
+        for graph, _ in claims:
+            counts[graph] = counts.get(graph, 0) + 1
+        return counts
+
+    def graph_dates(self, graphs: Iterable[str]) -> dict[str, str]:
+        """Graph -> its document's ``dcterms:issued`` date, for the graphs that have one."""
+        out: dict[str, str] = {}
+        for graph in graphs:
+            for q in self.store.quads_for_pattern(None, _DCTERMS_ISSUED, None, ox.NamedNode(graph)):
+                out[graph] = q.object.value
+                break
+        return out
 
     def _writable(self) -> None:
         if self.read_only:

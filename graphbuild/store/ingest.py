@@ -28,10 +28,23 @@ from rdflib import BNode, Literal, URIRef
 from graphbuild import ids
 from graphbuild.graph.rdf import document_quads, relation_quads
 from graphbuild.records import (
-    Actor, ActorKind, Claim, Commitment, Document, DocumentMeta, Evidence, Extraction, Polarity, Relation,
-    RelationType, Segmentation, Source, SourceKind, Span,
+    Actor,
+    ActorKind,
+    Claim,
+    Commitment,
+    Document,
+    DocumentMeta,
+    Evidence,
+    Extraction,
+    Polarity,
+    Relation,
+    RelationType,
+    Segmentation,
+    Source,
+    SourceKind,
+    Span,
 )
-from graphbuild.store.backend import Backend, StoredDocument, load_query, term_value, with_values
+from graphbuild.store.backend import Backend, StoredDocument
 
 log = logging.getLogger("graphbuild")
 
@@ -208,15 +221,12 @@ class Ingestor:
         if not actors or self.max_linked <= 0:
             return []
         own = ids.graph_iri(extraction.document.sha256)
-        rows = self.backend.select(with_values(load_query("candidates"), "actor", actors))
+        counts = {g: n for g, n in self.backend.about_counts(actors).items() if g != own}
         day = _date_ordinal(_document_date(extraction))
+        dates = self.backend.graph_dates(counts) if day is not None else {}
         ranked = []
-        for row in rows:
-            graph = term_value(row.get("graph"))
-            if not graph or graph == own:
-                continue
-            shared = int(term_value(row.get("shared")) or 0)
-            other = _date_ordinal(term_value(row.get("date")) if row.get("date") is not None else None)
+        for graph, shared in counts.items():
+            other = _date_ordinal(dates.get(graph))
             distance = abs(day - other) if day is not None and other is not None else 10**7
             ranked.append((distance, -shared, graph))
         ranked.sort()
@@ -239,128 +249,154 @@ class Ingestor:
 
 
 # -- reading stored documents back as records -------------------------------------------------------
+# A document graph is read with one index range scan (``backend.graph_quads``) and parsed here: on
+# Oxigraph this stays fast however many documents the store holds, unlike SPARQL over ``VALUES ?graph``.
 
-
-def _int(row: dict, name: str) -> int | None:
-    value = row.get(name)
-    return int(value.value) if value is not None else None
-
-
-def _span(text: str, row: dict, start: str, end: str) -> Span | None:
-    a, b = _int(row, start), _int(row, end)
-    return None if a is None or b is None else Span.of(text, a, b)
-
-
-def _after(iri: str, prefix: str) -> str:
-    # Concept IRIs are gb:commitment-certain etc.; the records' enum value is the part after the prefix.
-    name = iri.rsplit("#", 1)[-1]
-    return name[len(prefix):] if name.startswith(prefix) else name
-
-
-def _agent_id(iri: str, identifier: str | None) -> str:
-    if identifier:
-        return identifier
-    return iri[len(_AGENT_PREFIX):] if iri.startswith(_AGENT_PREFIX) else iri
-
-
-def read_extractions(backend: Backend, graphs: Sequence[str], *, actors: bool = False) -> dict[str, Extraction]:
-    """Rebuild the Extractions (document, date, claims; actors if asked) of stored document graphs.
-
-    The segmentation is not stored as records (items and comments are RDF nodes), so the rebuilt
-    Segmentation has the document and its date only: enough for linking and the networkx view.
-    """
-    if not graphs:
-        return {}
-    documents: dict[str, Document] = {}
-    dates: dict[str, str | None] = {}
-    for row in backend.select(with_values(load_query("stored_documents"), "graph", graphs)):
-        graph = row["graph"].value
-        doc = Document(id=row["id"].value, text=row["text"].value, sha256=row["sha256"].value, path=row["id"].value)
-        # An aliased graph has several ids: keep the smallest, so every run picks the same one.
-        if graph not in documents or doc.id < documents[graph].id:
-            documents[graph] = doc
-            dates[graph] = term_value(row["issued"]) if "issued" in row else None
-    about: dict[str, set[str]] = {}
-    for row in backend.select(with_values(load_query("stored_about"), "graph", graphs)):
-        actor_id = row["actorId"].value if "actorId" in row else None
-        about.setdefault(row["claim"].value, set()).add(_agent_id(row["actor"].value, actor_id))
-    claims: dict[str, dict[str, Claim]] = {}
-    for row in backend.select(with_values(load_query("stored_claims"), "graph", graphs)):
-        graph = row["graph"].value
-        doc = documents.get(graph)
-        if doc is None:
-            continue
-        text = doc.text
-        claim_iri = row["claim"].value
-        source = Source(
-            id=row["sourceId"].value,
-            label=row["sourceLabel"].value if "sourceLabel" in row else row["sourceId"].value,
-            kind=SourceKind(_after(row["sourceKind"].value, "source-")),
-            mention=_span(text, row, "mentionStart", "mentionEnd"),
-        )
-        claim = Claim(
-            id=row["id"].value, document=doc.id, item=_int(row, "item"),
-            in_comment=row["inComment"].value == "true" if "inComment" in row else False,
-            content=Span.of(text, int(row["start"].value), int(row["end"].value)),
-            source=source, cue=_span(text, row, "cueStart", "cueEnd"),
-            commitment=Commitment(_after(row["commitment"].value, "commitment-")),
-            polarity=Polarity(_after(row["polarity"].value, "polarity-")),
-            about=tuple(sorted(about.get(claim_iri, ()))),
-            relayed_by=_agent_id(row["relayedBy"].value, None) if "relayedBy" in row else None,
-            sentence=_span(text, row, "sentenceStart", "sentenceEnd"),
-        )
-        # Several labels for one source give several rows: keep one deterministic choice.
-        previous = claims.setdefault(graph, {}).get(claim.id)
-        if previous is None or (claim.source.label, str(claim)) < (previous.source.label, str(previous)):
-            claims[graph][claim.id] = claim
-    found_actors = _read_actors(backend, graphs) if actors else {}
-    out: dict[str, Extraction] = {}
-    for graph, doc in documents.items():
-        seg = Segmentation(document=doc, meta=DocumentMeta(date=dates.get(graph)), sections=(), items=(),
-                           redactions=(), furniture=())
-        ordered = sorted(claims.get(graph, {}).values(), key=lambda c: (c.content.start, c.content.end, c.id))
-        out[graph] = Extraction(segmentation=seg, actors=found_actors.get(graph, ()), claims=tuple(ordered))
-    return out
-
-
-def _read_actors(backend: Backend, graphs: Sequence[str]) -> dict[str, tuple[Actor, ...]]:
-    rows: dict[tuple[str, str], dict] = {}
-    for row in backend.select(with_values(load_query("stored_actors"), "graph", graphs)):
-        key = (row["graph"].value, row["id"].value)
-        entry = rows.setdefault(key, {"label": row["label"].value, "kind": row["kind"].value, "aliases": set()})
-        entry["label"] = min(entry["label"], row["label"].value)
-        if "alias" in row:
-            entry["aliases"].add(row["alias"].value)
-    out: dict[str, list[Actor]] = {}
-    for (graph, actor_id), e in sorted(rows.items()):
-        out.setdefault(graph, []).append(Actor(actor_id, e["label"], ActorKind(_after(e["kind"], "actor-")),
-                                               aliases=tuple(sorted(e["aliases"]))))
-    return {g: tuple(a) for g, a in out.items()}
-
-
+_NS_GB = "https://w3id.org/graphbuild/ns#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DCT = "http://purl.org/dc/terms/"
+_OA = "http://www.w3.org/ns/oa#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_PROV = "http://www.w3.org/ns/prov#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _CLAIM_PREFIX = ids.IRI_BASE + "claim/"
 _LINK_TYPES = {"corroborates": RelationType.CORROBORATES, "contradicts": RelationType.CONTRADICTS,
                "commentsOn": RelationType.COMMENTS_ON}
 
 
-def read_relations(backend: Backend, graphs: Sequence[str]) -> list[Relation]:
-    """The claim links stored in ``graphs`` (signals and notes; evidence spans are not rebuilt)."""
-    links: dict[str, dict] = {}
-    for row in backend.select(with_values(load_query("stored_links"), "graph", graphs)):
-        entry = links.setdefault(row["link"].value, {
-            "from": row["from"].value.removeprefix(_CLAIM_PREFIX), "to": row["to"].value.removeprefix(_CLAIM_PREFIX),
-            "type": _LINK_TYPES[row["type"].value.rsplit("#", 1)[-1]], "score": float(row["score"].value),
-            "evidence": {},
-        })
-        if "evidence" in row:
-            entry["evidence"][row["evidence"].value] = Evidence(
-                row["signal"].value, (), row["note"].value if "note" in row else "")
-    return [Relation(e["type"], e["from"], e["to"], e["score"], tuple(e["evidence"][k] for k in sorted(e["evidence"])))
-            for _, e in sorted(links.items())]
+class _GraphIndex:
+    """Subject -> predicate -> sorted objects (values), with the subjects of each rdf:type."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self.by_subject: dict[str, dict[str, list[str]]] = {}
+        for q in quads:
+            self.by_subject.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object.value)
+        for props in self.by_subject.values():
+            for values in props.values():
+                values.sort()
+
+    def all(self, subject: str, predicate: str) -> list[str]:
+        return self.by_subject.get(subject, {}).get(predicate, [])
+
+    def one(self, subject: str, predicate: str) -> str | None:
+        values = self.all(subject, predicate)
+        return values[0] if values else None  # several (labels per document): the smallest, always
+
+    def typed(self, cls: str) -> list[str]:
+        return sorted(s for s, props in self.by_subject.items() if cls in props.get(_RDF_TYPE, ()))
+
+    def span(self, text: str, resource: str | None) -> Span | None:
+        if resource is None:
+            return None
+        for selector in self.all(resource, _OA + "hasSelector"):
+            if _OA + "TextPositionSelector" in self.all(selector, _RDF_TYPE):
+                start, end = self.one(selector, _OA + "start"), self.one(selector, _OA + "end")
+                if start is not None and end is not None:
+                    return Span.of(text, int(start), int(end))
+        return None
+
+
+def _after(iri: str, prefix: str) -> str:
+    # Concept IRIs are gb:commitment-certain etc.; the records' enum value is the part after the prefix.
+    name = iri.rsplit("#", 1)[-1]
+    return name.removeprefix(prefix)
+
+
+def _agent_id(index: _GraphIndex, iri: str) -> str:
+    return index.one(iri, _DCT + "identifier") or (iri.removeprefix(_AGENT_PREFIX))
+
+
+def extraction_from_quads(quads: Iterable[ox.Quad], *, actors: bool = True) -> Extraction | None:
+    """Rebuild one document's Extraction (document, date, claims, actors) from its graph's quads.
+
+    The segmentation is not stored as records (items and comments are RDF nodes), so the rebuilt
+    Segmentation holds the document and its date only: enough for linking and the networkx view.
+    """
+    index = _GraphIndex(quads)
+    docs = index.typed(_NS_GB + "Document")
+    if not docs:
+        return None
+    doc_iri = docs[0]
+    doc_ids = index.all(doc_iri, _DCT + "identifier")
+    text = index.one(doc_iri, _NS_GB + "text") or ""
+    # An aliased graph has several ids: the smallest, so every run picks the same one.
+    document = Document(id=doc_ids[0] if doc_ids else doc_iri, text=text,
+                        sha256=index.one(doc_iri, _NS_GB + "sha256") or "", path=doc_ids[0] if doc_ids else doc_iri)
+    claims = []
+    for c in index.typed(_NS_GB + "Claim"):
+        content = index.span(text, index.one(c, _NS_GB + "content"))
+        source_iri = index.one(c, _PROV + "wasAttributedTo")
+        if content is None or source_iri is None:
+            continue
+        source_id = _agent_id(index, source_iri)
+        container = index.one(c, _DCT + "isPartOf")
+        in_comment = container is not None and _NS_GB + "Comment" in index.all(container, _RDF_TYPE)
+        number_of = index.one(container, _DCT + "isPartOf") if in_comment else container
+        number = index.one(number_of, _NS_GB + "number") if number_of else None
+        relayed = index.one(c, _NS_GB + "relayedBy")
+        claims.append(Claim(
+            id=index.one(c, _DCT + "identifier") or c.removeprefix(_CLAIM_PREFIX), document=document.id,
+            item=int(number) if number is not None else None, in_comment=in_comment, content=content,
+            source=Source(id=source_id, label=index.one(source_iri, _SKOS + "prefLabel") or source_id,
+                          kind=SourceKind(_after(index.one(source_iri, _NS_GB + "sourceKind") or "", "source-")),
+                          mention=index.span(text, index.one(c, _NS_GB + "sourceMention"))),
+            cue=index.span(text, index.one(c, _NS_GB + "cue")),
+            commitment=Commitment(_after(index.one(c, _NS_GB + "commitment") or "", "commitment-")),
+            polarity=Polarity(_after(index.one(c, _NS_GB + "polarity") or "", "polarity-")),
+            about=tuple(sorted(_agent_id(index, a) for a in index.all(c, _NS_GB + "about"))),
+            relayed_by=_agent_id(index, relayed) if relayed else None,
+            sentence=index.span(text, index.one(c, _NS_GB + "sentence")),
+        ))
+    claims.sort(key=lambda c: (c.content.start, c.content.end, c.id))
+    found_actors: list[Actor] = []
+    if actors:
+        for a in index.typed(_NS_GB + "Actor"):
+            actor_id = index.one(a, _DCT + "identifier")
+            kind = index.one(a, _NS_GB + "actorKind")
+            if actor_id is None or kind is None:
+                continue
+            label = index.one(a, _SKOS + "prefLabel") or actor_id
+            found_actors.append(Actor(actor_id, label, ActorKind(_after(kind, "actor-")),
+                                      aliases=tuple(index.all(a, _SKOS + "altLabel"))))
+    seg = Segmentation(document=document, meta=DocumentMeta(date=index.one(doc_iri, _DCT + "issued")), sections=(),
+                       items=(), redactions=(), furniture=())
+    return Extraction(segmentation=seg, actors=tuple(found_actors), claims=tuple(claims))
+
+
+def relations_from_quads(quads: Iterable[ox.Quad]) -> list[Relation]:
+    """The claim links a graph holds (signals and notes; evidence spans are not rebuilt)."""
+    index = _GraphIndex(quads)
+    out = []
+    for link in index.typed(_NS_GB + "ClaimLink"):
+        a, b = index.one(link, _NS_GB + "linkFrom"), index.one(link, _NS_GB + "linkTo")
+        kind, score = index.one(link, _NS_GB + "linkType"), index.one(link, _NS_GB + "score")
+        if not (a and b and kind and score) or kind.rsplit("#", 1)[-1] not in _LINK_TYPES:
+            continue
+        evidence = tuple(Evidence(index.one(ev, _NS_GB + "signal") or "", (), index.one(ev, _RDFS + "comment") or "")
+                         for ev in index.all(link, _NS_GB + "evidence"))
+        out.append(Relation(_LINK_TYPES[kind.rsplit("#", 1)[-1]], a.removeprefix(_CLAIM_PREFIX),
+                            b.removeprefix(_CLAIM_PREFIX), float(score), evidence))
+    return out
+
+
+def read_extractions(backend: Backend, graphs: Sequence[str], *, actors: bool = False) -> dict[str, Extraction]:
+    """The Extractions of stored document graphs (see :func:`extraction_from_quads`)."""
+    out = {}
+    for graph in graphs:
+        extraction = extraction_from_quads(backend.graph_quads(graph), actors=actors)
+        if extraction is not None:
+            out[graph] = extraction
+    return out
 
 
 def read_records(backend: Backend) -> tuple[list[Extraction], list[Relation]]:
     """Everything in a store as records (for the networkx view, the HTML page, JSON exports)."""
     graphs = sorted({d.graph for docs in backend.documents().values() for d in docs})
-    extractions = read_extractions(backend, graphs, actors=True)
-    return [extractions[g] for g in graphs if g in extractions], read_relations(backend, graphs)
+    extractions, relations = [], []
+    for graph in graphs:
+        quads = backend.graph_quads(graph)
+        extraction = extraction_from_quads(quads)
+        if extraction is not None:
+            extractions.append(extraction)
+        relations.extend(relations_from_quads(quads))
+    return extractions, relations

@@ -17,11 +17,20 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
+from typing import Self
 
 import pyoxigraph as ox
 
 from graphbuild.errors import StoreError
-from graphbuild.store.backend import StoredDocument, drop_document_update, load_query, registry, term_value
+from graphbuild.store.backend import (
+    StoredDocument,
+    drop_document_update,
+    load_query,
+    registry,
+    term_value,
+    with_values,
+)
 
 log = logging.getLogger("graphbuild")
 
@@ -64,7 +73,7 @@ class RemoteStore:
         self.update = update or update_url(endpoint)
         self.timeout = timeout
 
-    def __enter__(self) -> RemoteStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -79,7 +88,7 @@ class RemoteStore:
                  headers: dict[str, str] | None = None, ok_missing: bool = False) -> bytes:
         request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (scheme checked)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             if ok_missing and exc.code == 404:
@@ -127,6 +136,23 @@ class RemoteStore:
         kept = [t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if t != quad.triple]
         body = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
         self._request("PUT", self._graph_url(graph), data=body, headers={"Content-Type": _NTRIPLES})
+
+    def graph_quads(self, graph: str) -> list[ox.Quad]:
+        data = self._request("GET", self._graph_url(graph), headers={"Accept": _NTRIPLES}, ok_missing=True)
+        target = ox.NamedNode(graph)
+        return [ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def about_counts(self, actors: Iterable[str]) -> dict[str, int]:
+        rows = self.select(with_values(load_query("candidates"), "actor", actors))
+        return {row["graph"].value: int(row["shared"].value) for row in rows}
+
+    def graph_dates(self, graphs: Iterable[str]) -> dict[str, str]:
+        graphs = list(graphs)
+        if not graphs:
+            return {}
+        rows = self.select(with_values(load_query("graph_dates"), "graph", graphs))
+        return {row["graph"].value: row["issued"].value for row in rows}
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
         data = self._request(

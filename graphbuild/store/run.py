@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graphbuild.distributed import extract_documents
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES, read_inputs
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, iter_input_files, read_inputs
 from graphbuild.records import Diagnostic, Document, Extraction
 from graphbuild.store.ingest import Ingestor, Outcome
 
@@ -57,6 +57,21 @@ def ingest_inputs(
             log.warning("%s", diagnostic)
         yield ingestor.add(result), result
     yield from _drain(early)
+
+
+def count_documents(inputs: Iterable[str | Path]) -> int:
+    """How many documents the inputs hold (for the progress bar's ETA): files, or JSONL lines."""
+    total = 0
+    for path, problem in iter_input_files(inputs):
+        if problem is None and Path(path).suffix.lower() in JSONL_SUFFIXES:
+            try:
+                with open(path, "rb") as f:
+                    total += sum(1 for line in f if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
 
 
 def _drain(early: list) -> Iterator:

@@ -31,7 +31,7 @@ import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import IO
+from typing import IO, Self
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.store.lock import store_lock
@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _FrontServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         log.info("serve: %s %s", self.address_string(), format % args)
 
     def _send(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/", "/index.html"):
             if self.server.html is None:
@@ -118,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(404, b"not found: try / (HTML) or /query (SPARQL)\n")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_QUERY_BYTES:
@@ -146,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse_write(self) -> None:
         self._send(403, b"this endpoint is read-only: updates and graph store writes are refused\n")
 
-    do_PUT = do_DELETE = do_PATCH = _refuse_write  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = _refuse_write
 
     def _query(self, query: str, query_string: str) -> None:
         if not query:
@@ -180,7 +180,7 @@ class _FrontServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client hanging up mid-answer is routine; log it instead of printing a traceback.
-        log.debug("serve: error while answering %s", client_address, exc_info=True)
+        log.debug("serve: error while answering %s", client_address, exc_info=True)  # noqa: LOG014 (called from an except block)
 
     def __init__(self, address: tuple[str, int], *, backend_port: int, timeout: float, html: bytes | None) -> None:
         super().__init__(address, _Handler)
@@ -208,7 +208,7 @@ class Server:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -226,7 +226,7 @@ class Server:
                        "--bind", f"127.0.0.1:{backend_port}", "--timeout-s", str(max(1, int(self.timeout))),
                        "--union-default-graph"]
             # Its log goes to a file, not a pipe: an unread pipe would fill up and stall the server.
-            self._log = self._stack.enter_context(tempfile.TemporaryFile())
+            self._log = self._stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
             self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log,
                                              stderr=self._log)
             _wait_listening(backend_port, self._process, self._log)
