@@ -84,7 +84,8 @@ def test_10000_tiny_files_stream_through(tmp_path):
     for i in range(10_000):
         sub = folder / f"{i // 1000:02d}"
         sub.mkdir(exist_ok=True)
-        (sub / f"{i:05d}.txt").write_text(f"Note {i}.\n" if i % 1000 else GOOD, encoding="utf-8")
+        text = f"Note {i}.\n" if i % 1000 else GOOD.replace("Trade", f"Trade {i}")  # all distinct
+        (sub / f"{i:05d}.txt").write_text(text, encoding="utf-8")
     run = cli("build", folder, "-o", tmp_path / "out", "--no-html", "-q")
     assert run.status == 0, run.err
     assert len(list((tmp_path / "out" / "texts").glob("*.txt"))) == 10_000
