@@ -116,7 +116,8 @@ def test_concurrent_ingests_serialise_or_fail_clearly(two_builds, reference_stor
     assert store_nquads(store) == reference_store
     # With --wait the second writer waits for the first instead of failing.
     procs = [spawn("ingest", new_in, "--store", store, "-q", "--wait", "300") for _ in range(2)]
-    assert [p.wait(timeout=600) for p in procs] == [0, 0]
+    errs = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
     assert store_nquads(store) == reference_store
 
 
