@@ -116,6 +116,31 @@ def open_oxigraph(path: str | Path, *, read_only: bool = False) -> ox.Store:
         raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
 
 
+_HELD: list[contextlib.ExitStack] = []
+
+
+def open_read_only(path: str | Path, *, wait: float = 0.0) -> ox.Store:
+    """A read-only pyoxigraph Store for a one-shot reader (``graphbuild query --store``).
+
+    Takes graphbuild's shared lock first (so no writer is at work: read-only opening beside a writer
+    is undefined behaviour in RocksDB) and keeps it until the process ends.
+
+    Raises:
+        StoreError: no store there, or a writer holds it (and did not finish within ``wait`` seconds).
+    """
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(store_lock(path, exclusive=False, wait=wait))
+        if not (Path(path) / "CURRENT").exists():
+            raise StoreError("not an Oxigraph store (no CURRENT file)", path=str(path))
+        store = open_oxigraph(path, read_only=True)
+    except BaseException:
+        stack.close()
+        raise
+    _HELD.append(stack)
+    return store
+
+
 class EmbeddedStore:
     """An on-disk Oxigraph store in a folder, opened by one writer or by readers (see ``store.lock``).
 
