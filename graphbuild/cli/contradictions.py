@@ -16,19 +16,14 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from graphbuild.export.outdir import BuildOutput, load_build_output
+from graphbuild.cli._store import add_target_options, load_output, target_of
+from graphbuild.export.outdir import BuildOutput
 from graphbuild.records import Claim, Relation, RelationType
-
-
-def load_output(location: str | Path) -> BuildOutput:
-    """Claims, relations, actors and dates of a build. The one place these commands read from, so a
-    store-backed variant can take its place."""
-    return load_build_output(location)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("contradictions", help="list contradicting claims side by side, with the evidence")
-    p.add_argument("outdir", type=Path, metavar="OUTDIR", help="a `graphbuild build` output folder")
+    add_target_options(p)
     p.add_argument("--actor", default=None, help="only pairs about this actor (id, label or alias)")
     p.add_argument("--min-score", type=float, default=0.0, metavar="X", help="only links scoring at least X")
     add_format_option(p)
@@ -139,7 +134,7 @@ def print_csv(rows: list[dict[str, Any]], out=None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output = load_output(args.outdir)
+    output = load_output(target_of(args), wait=args.wait)
     rows = pairs(output, actor=args.actor, min_score=args.min_score)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)

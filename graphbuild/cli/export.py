@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graphbuild.export.outdir import load_build_output
+from graphbuild.cli._store import add_target_options, load_output, target_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     stix = formats.add_parser(
         "stix", help="STIX 2.1 bundle: reports, identities, notes, opinions, relationships (docs/stix.md)"
     )
-    stix.add_argument("outdir", type=Path, metavar="OUTDIR", help="a `graphbuild build` output folder")
+    add_target_options(stix)
     stix.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="bundle JSON to write")
     stix.add_argument(
         "--created",
@@ -38,7 +38,7 @@ def run_stix(args: argparse.Namespace) -> int:
     from graphbuild.atomic import write_text
     from graphbuild.export.stix import bundle_summary, serialize_bundle, to_stix_bundle
 
-    output = load_build_output(args.outdir)
+    output = load_output(target_of(args), wait=args.wait)
     bundle = to_stix_bundle(output, created=args.created, opencti=args.opencti)
     write_text(args.output, serialize_bundle(bundle))
     counts = ", ".join(f"{n} {kind}" for kind, n in bundle_summary(bundle.objects).items())

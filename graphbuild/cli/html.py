@@ -21,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     from graphbuild.export.html import VIEWS
 
     p = sub.add_parser("html", help="write an interactive HTML view (full, who-said-what, actor) of a build or store")
-    p.add_argument("source", type=Path, metavar="OUTDIR|STORE",
+    p.add_argument("source", nargs="?", type=Path, metavar="OUTDIR|STORE",
                    help="a `graphbuild build` output folder (or its graph.graphml), or an embedded store folder")
+    p.add_argument("--store", type=Path, metavar="DIR", help="read an embedded store instead of OUTDIR")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="HTML file to write")
     p.add_argument("--view", choices=VIEWS, default="full",
                    help="full graph (default), who-said-what (sources -> actors) or actor (needs --focus)")
@@ -76,6 +77,9 @@ def load_kg(source: Path, *, wait: float = 0.0):
 def run(args: argparse.Namespace) -> int:
     from graphbuild.export.html import write_html
 
+    if (args.source is None) == (args.store is None):
+        raise InputError("give either OUTDIR|STORE or --store DIR")
+    args.source = args.store or args.source
     kg = load_kg(args.source, wait=args.wait)
     # --query/--preset: draw only what the query names; it runs on the build folder (or store) itself.
     kg = apply_query(args, kg, args.source.parent if args.source.is_file() else args.source)

@@ -11,7 +11,7 @@ import sys
 
 from graphbuild.cli._common import add_input_options, add_model_options, report
 from graphbuild.cli._store import add_quiet_option, add_store_options, open_backend
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS
 from graphbuild.progress import Progress, count_words, show_progress
 from graphbuild.records import Diagnostic
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         ingestor = Ingestor(backend, max_linked=args.max_linked, link=not args.no_link)
         for outcome, subject in ingest_inputs(
             args.inputs, ingestor, model=args.model, analyst_label=args.analyst_label, dask=args.dask,
-            max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+            max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, max_chars=args.max_chars or DEFAULT_MAX_CHARS,
         ):
             words = count_words(subject.document.text if hasattr(subject, "document") else
                                 getattr(subject, "text", ""))

@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=f"Run a SPARQL query over the graph. Presets: {presets}.",
     )
     p.add_argument("target", nargs="?", metavar="TARGET", help="build output folder, RDF file, or store folder")
+    p.add_argument("--store", metavar="DIR", help="query an embedded store (same as giving it as TARGET)")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("query", nargs="?", metavar="QUERY", help="SPARQL query text")
     what.add_argument("-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file")
@@ -53,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"{preset.name} {params}".rstrip())
             print(f"    {preset.description}")
         return 0
+    if args.store:
+        if args.target and args.query is None and not (args.file or args.preset):
+            args.query = args.target  # `query --store DIR "SELECT ..."`: the text lands in TARGET
+        elif args.target:
+            raise QueryError("give either TARGET or --store DIR")
+        args.target = args.store
     if not args.target:
         raise QueryError("give a TARGET: a build output folder, an RDF file or a store folder")
     if args.preset:

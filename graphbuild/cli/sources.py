@@ -14,21 +14,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graphbuild.cli.contradictions import add_format_option, clean, load_output
+from graphbuild.cli._store import add_target_options, load_output, target_of
+from graphbuild.cli.contradictions import add_format_option, clean
 from graphbuild.link.assess import assess_sources
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sources", help="source assessment: claims corroborated / contradicted, suggested ratings")
-    p.add_argument("outdir", type=Path, metavar="OUTDIR", help="a `graphbuild build` output folder")
+    add_target_options(p)
     p.add_argument("--claims", action="store_true", help="list every claim with its suggested rating instead")
     p.add_argument("--source", default=None, help="only this source (id or label)")
     add_format_option(p)
     p.set_defaults(func=run)
 
 
-def rows(outdir: str | Path, *, per_claim: bool = False, source: str | None = None) -> list[dict[str, Any]]:
-    output = load_output(outdir)
+def rows(outdir: str | Path, *, per_claim: bool = False, source: str | None = None,
+         wait: float = 0.0) -> list[dict[str, Any]]:
+    output = load_output(outdir, wait=wait)
     sources, ratings = assess_sources(output.claims, output.relations)
     want = source.casefold() if source else None
     if per_claim:
@@ -50,7 +52,7 @@ def rows(outdir: str | Path, *, per_claim: bool = False, source: str | None = No
 
 
 def run(args: argparse.Namespace) -> int:
-    data = rows(args.outdir, per_claim=args.claims, source=args.source)
+    data = rows(target_of(args), per_claim=args.claims, source=args.source, wait=args.wait)
     if args.format == "json":
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from graphbuild.errors import InputError
-from graphbuild.export.outdir import load_build_output
+from graphbuild.cli._store import add_target_options, load_output, target_of
 from graphbuild.export.timeline import (
     TimelineEntry,
     build_timeline,
@@ -48,7 +48,7 @@ _CSV_FIELDS = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("timeline", help="claims about an actor in bulletin-date order")
-    p.add_argument("outdir", type=Path, metavar="OUTDIR", help="a `graphbuild build` output folder")
+    add_target_options(p)
     p.add_argument("--actor", default=None, help="actor id, name or alias (e.g. USSR); default: all claims")
     p.add_argument("--since", default=None, metavar="DATE", help="bulletins on or after this ISO date")
     p.add_argument("--until", default=None, metavar="DATE", help="bulletins on or before this ISO date")
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output = load_build_output(args.outdir)
+    output = load_output(target_of(args), wait=args.wait)
     actor_ids = resolve_actor(args.actor, output.actors) if args.actor else None
     entries = build_timeline(output, actor_ids, since=args.since, until=args.until)
     if args.actor and not entries:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         if not known:
             raise InputError(
                 f"no claim is about {args.actor!r} (looked for actor id(s) {', '.join(actor_ids or ())})",
-                path=str(args.outdir),
+                path=str(target_of(args)),
             )
     if args.format == "json":
         json.dump([entry_to_json(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)

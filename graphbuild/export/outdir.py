@@ -16,7 +16,7 @@ Two facts are not (yet) on every claims.jsonl line and are looked up in order:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -31,6 +31,7 @@ from graphbuild.records import (
     Claim,
     Commitment,
     Evidence,
+    Extraction,
     Polarity,
     Relation,
     RelationType,
@@ -105,6 +106,28 @@ def load_build_output(outdir: str | Path) -> BuildOutput:
         dates=MappingProxyType(dates),
         credibility=MappingProxyType(credibility),
         credibility_reasons=MappingProxyType(reasons),
+    )
+
+
+def output_from_records(extractions: Iterable[Extraction], relations: Iterable[Relation]) -> BuildOutput:
+    """The same view of records held in memory or read back from a store."""
+    extractions, relations = list(extractions), tuple(relations)
+    claims = tuple(c for ex in extractions for c in ex.claims)
+    actors: dict[str, Actor] = {}
+    for ex in extractions:
+        for actor in ex.actors:
+            known = actors.get(actor.id)
+            actors[actor.id] = actor if known is None else _merge(known, actor)
+    dates = {c.id: ex.segmentation.meta.date for ex in extractions for c in ex.claims
+             if ex.segmentation.meta.date}
+    ratings = rate_claims(claims, relations)
+    return BuildOutput(
+        claims=claims,
+        actors=MappingProxyType(actors),
+        relations=relations,
+        dates=MappingProxyType(dates),
+        credibility=MappingProxyType({cid: r.rating for cid, r in ratings.items()}),
+        credibility_reasons=MappingProxyType({cid: r.reasons for cid, r in ratings.items()}),
     )
 
 

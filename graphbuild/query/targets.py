@@ -231,10 +231,11 @@ def open_store(path: Path) -> Engine:
 
     The one place a query opens a store: the store stage extends it (locking beside writers).
     """
-    try:
-        import pyoxigraph as ox
+    from graphbuild.store.backend import open_read_only
 
-        return OxigraphEngine(ox.Store.read_only(str(path)))
+    try:
+        # takes graphbuild's shared lock first: read-only opening beside a writer is undefined
+        return OxigraphEngine(open_read_only(path))
     except OSError as exc:
         raise QueryError(f"cannot open store: {exc}", path=str(path)) from exc
 

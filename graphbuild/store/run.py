@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graphbuild.distributed import extract_documents
-from graphbuild.ingest.read import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, iter_input_files, read_inputs
+from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, JSONL_SUFFIXES, iter_input_files, read_inputs
 from graphbuild.records import Diagnostic, Document, Extraction
 from graphbuild.store.ingest import Ingestor, Outcome
 
@@ -27,6 +27,7 @@ def ingest_inputs(
     analyst_label: str = "analyst",
     dask: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[Outcome | Diagnostic, Document | Extraction | None]]:
     """Ingest every input; yields ``(outcome or diagnostic, what it was about)`` in input order."""
     pending: list[Document] = []
@@ -34,7 +35,7 @@ def ingest_inputs(
 
     def work() -> Iterator[Document]:
         # Decide per document while reading; yield only those that need the NLP stage.
-        for entry in read_inputs(inputs, max_bytes=max_bytes):
+        for entry in read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars):
             if isinstance(entry, Diagnostic):
                 early.append((entry, None))
                 continue
