@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,15 +106,23 @@ _DCTERMS_ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
 _LOCK_ERROR = re.compile(r"\bLOCK\b|lock hold|No locks available|Resource temporarily unavailable")
 
 
-def open_oxigraph(path: str | Path, *, read_only: bool = False) -> ox.Store:
-    """Open a pyoxigraph store, turning RocksDB's raw errors into a StoreError that says what to do."""
-    try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as exc:
-        if _LOCK_ERROR.search(str(exc)):
-            raise StoreError("store is locked by another process (an ingest, remove or server is using it)",
-                             path=str(path)) from exc
-        raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
+def open_oxigraph(path: str | Path, *, read_only: bool = False, grace: float = 2.0) -> ox.Store:
+    """Open a pyoxigraph store, turning RocksDB's raw errors into a StoreError that says what to do.
+
+    Callers hold graphbuild's lock, so a RocksDB LOCK error then means the previous holder released
+    our lock but has not yet dropped its RocksDB handle (it is exiting): retry for ``grace`` seconds.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:
+            if not _LOCK_ERROR.search(str(exc)):
+                raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
+            if time.monotonic() >= deadline:
+                raise StoreError("store is locked by another process (an ingest, remove or server is using it)",
+                                 path=str(path)) from exc
+            time.sleep(0.05)
 
 
 _HELD: list[contextlib.ExitStack] = []
