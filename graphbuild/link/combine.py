@@ -47,6 +47,22 @@ def _position(v: ClaimView) -> tuple[int, int, int]:
 def combine(views: Sequence[ClaimView], candidates: Iterable[Candidate], *, min_score: float = 0.5,
             prune_triangles: bool = True) -> list[Relation]:
     """Relations from candidates: merged, conflicts resolved, thresholded, sorted."""
+    keep, evidence = kept(views, candidates, min_score=min_score)
+    if prune_triangles:
+        prune_corroboration_triangles(views, keep)
+    return to_relations(views, keep, evidence)
+
+
+Key = tuple[RelationType, int, int]
+
+
+def kept(views: Sequence[ClaimView], candidates: Iterable[Candidate], *,
+         min_score: float = 0.5) -> tuple[dict[Key, float], dict[Key, tuple[Evidence, ...]]]:
+    """Merged scores of the links that survive conflicts and the threshold, with their evidence.
+
+    Every decision here is per pair (all candidates of one pair are needed, none of other pairs),
+    which is what lets :func:`graphbuild.link.link_new` score a subset of pairs exactly.
+    """
     grouped: dict[tuple[RelationType, int, int], list[Candidate]] = defaultdict(list)
     for c in candidates:
         if c.source != c.target and views[c.source].id != views[c.target].id:
@@ -76,9 +92,12 @@ def combine(views: Sequence[ClaimView], candidates: Iterable[Candidate], *, min_
             continue
         if s >= min_score:
             keep[key] = s
-    if prune_triangles:
-        _prune_triangles(views, keep)
+    return keep, evidence
 
+
+def to_relations(views: Sequence[ClaimView], keep: dict[Key, float],
+                 evidence: dict[Key, tuple[Evidence, ...]]) -> list[Relation]:
+    """Relations of the kept keys, the later claim as the source of a symmetric link, sorted."""
     relations = []
     for key, s in keep.items():
         t, a, b = key
@@ -89,7 +108,14 @@ def combine(views: Sequence[ClaimView], candidates: Iterable[Candidate], *, min_
     return relations
 
 
-def _prune_triangles(views: Sequence[ClaimView], keep: dict[tuple[RelationType, int, int], float]) -> None:
+def prune_corroboration_triangles(views: Sequence[ClaimView], keep: dict[Key, float]) -> None:
+    """Drop each corroboration implied by a stronger two-step path (in place).
+
+    An edge is dropped exactly when some third claim joins its ends by two edges that both rank
+    above it (score, then closeness): edges ranking above it are only examined later, so they are
+    all still present when it is examined. Whether an edge goes therefore depends only on the edges
+    around its two ends, not on the order of earlier deletions.
+    """
     t = RelationType.CORROBORATES
     adj: dict[int, dict[int, float]] = defaultdict(dict)
     for (kind, a, b), s in keep.items():

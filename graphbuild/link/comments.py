@@ -11,7 +11,7 @@ claims (those of other sources that come before them):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from graphbuild.link.combine import Candidate
 from graphbuild.link.cues import by_document, similarity
@@ -26,17 +26,21 @@ FALLBACK = 0.55
 MIN_SIMILARITY = 0.34
 
 
-def _items(views: Sequence[ClaimView]) -> Iterator[list[int]]:
-    for doc in by_document(views).values():
+def _items(views: Sequence[ClaimView], documents: Collection[int] | None) -> Iterator[list[int]]:
+    for doc_index, doc in by_document(views).items():
+        if documents is not None and doc_index not in documents:
+            continue
         items: dict[object, list[int]] = {}
         for i in doc:
             items.setdefault(views[i].claim.item, []).append(i)
         yield from items.values()
 
 
-def comment_candidates(views: Sequence[ClaimView], *, linked: frozenset[int] = frozenset()) -> Iterator[Candidate]:
-    """``linked``: view indices that other signals already linked (no fallback for those)."""
-    for item in _items(views):
+def comment_candidates(views: Sequence[ClaimView], *, linked: frozenset[int] = frozenset(),
+                       documents: Collection[int] | None = None) -> Iterator[Candidate]:
+    """``linked``: view indices that other signals already linked (no fallback for those);
+    ``documents``: only these ``doc_index`` values (a comment speaks about its own item only)."""
+    for item in _items(views, documents):
         comments = [i for i in item if views[i].is_analyst and views[i].claim.in_comment]
         if not comments:
             continue

@@ -16,7 +16,7 @@ document, so these rules cost one pass over each document.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from graphbuild.link.combine import Candidate
 from graphbuild.link.text import jaccard, overlap_coefficient
@@ -68,8 +68,11 @@ def _is_run_head(views: Sequence[ClaimView], doc: list[int], pos: int) -> bool:
     return pos == 0 or views[doc[pos - 1]].source_id != views[doc[pos]].source_id
 
 
-def cue_candidates(views: Sequence[ClaimView]) -> Iterator[Candidate]:
-    for doc in by_document(views).values():
+def cue_candidates(views: Sequence[ClaimView], *, documents: Collection[int] | None = None) -> Iterator[Candidate]:
+    """Cue proposals; ``documents``: only these ``doc_index`` values (cues never cross documents)."""
+    for doc_index, doc in by_document(views).items():
+        if documents is not None and doc_index not in documents:
+            continue
         for pos, i in enumerate(doc):
             v = views[i]
             yield from _lead(views, doc, pos, v)

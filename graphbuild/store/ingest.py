@@ -21,6 +21,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -45,6 +46,9 @@ from graphbuild.records import (
     Span,
 )
 from graphbuild.store.backend import Backend, StoredDocument
+
+if TYPE_CHECKING:
+    from graphbuild.link.views import ClaimView
 
 log = logging.getLogger("graphbuild")
 
@@ -107,18 +111,36 @@ def _document_date(extraction: Extraction) -> str | None:
     return date if isinstance(date, str) else None
 
 
-def _link(new: Extraction, stored: Sequence[Extraction]) -> list[Relation]:
-    """Links between the new document's claims and the stored ones (and among the new ones)."""
+def _linker():
+    """graphbuild.link's entry points, or None (then documents are stored without links; said once)."""
     try:
-        from graphbuild.link import link_claims
-    except ImportError:  # the linking stage is optional at this layer; say so once
-        if not getattr(_link, "_warned", False):
-            log.warning("graphbuild.link.link_claims is not available; documents are stored without links")
-            _link._warned = True  # type: ignore[attr-defined]
+        from graphbuild.link import link_new, load_lexicon, views_from_extractions
+    except ImportError:  # the linking stage is optional at this layer
+        if not getattr(_linker, "_warned", False):
+            log.warning("graphbuild.link is not available; documents are stored without links")
+            _linker._warned = True  # type: ignore[attr-defined]
+        return None
+    return link_new, load_lexicon, views_from_extractions
+
+
+def _link(new: Extraction, stored: Sequence[Extraction], stored_views: Sequence[Sequence[ClaimView]] | None = None
+          ) -> list[Relation]:
+    """Links between the new document's claims and the stored ones (and among the new ones).
+
+    The same links as ``link_claims([*stored, new])`` restricted to those touching a new claim, but
+    only pairs with a new claim are scored (:func:`graphbuild.link.link_new`). ``stored_views``: the
+    linker's views of each stored document, if already built (see :meth:`Ingestor.add`).
+    """
+    linker = _linker()
+    if linker is None:
         return []
-    new_ids = {c.id for c in new.claims}
-    relations = link_claims([*stored, new])
-    return [r for r in relations if r.source_claim in new_ids or r.target_claim in new_ids]
+    link_new, load_lexicon, views_from_extractions = linker
+    lexicon = load_lexicon()
+    if stored_views is None:
+        stored_views = [views_from_extractions([ex], lexicon=lexicon) for ex in stored]
+    places = {a.id for ex in (*stored, new) for a in ex.actors if a.kind == ActorKind.PLACE}
+    return link_new(views_from_extractions([new], lexicon=lexicon), [v for vs in stored_views for v in vs],
+                    places=places)
 
 
 class Ingestor:
@@ -137,6 +159,8 @@ class Ingestor:
         self.link = link
         self._by_id: dict[str, list[StoredDocument]] = backend.documents()
         self._cache: OrderedDict[str, Extraction] = OrderedDict()
+        # The linker's views of cached stored documents (built once per graph and run, not per call).
+        self._views: dict[str, list[ClaimView]] = {}
         self._cache_size = cache_size
 
     # -- registry ---------------------------------------------------------------------------------
@@ -180,8 +204,12 @@ class Ingestor:
         if action == "alias":
             return self.add_alias(document)
         self._unregister(document.id, keep=None)
-        linked = self.load(self.candidates(extraction)) if self.link else []
-        relations = _link(extraction, linked) if self.link else []
+        linked: list[Extraction] = []
+        relations: list[Relation] = []
+        if self.link:
+            loaded = self._load(self.candidates(extraction))
+            linked = [ex for _, ex in loaded]
+            relations = _link(extraction, linked, self._views_of(loaded))
         docs = {c.id: ex.document for ex in linked for c in ex.claims}
         docs.update({c.id: document for c in extraction.claims})
         rdf_quads = list(document_quads(extraction))
@@ -212,6 +240,7 @@ class Ingestor:
             else:
                 self.backend.drop_document(doc.graph)
                 self._cache.pop(doc.graph, None)
+                self._views.pop(doc.graph, None)
 
     # -- incremental linking ----------------------------------------------------------------------
 
@@ -234,6 +263,9 @@ class Ingestor:
 
     def load(self, graphs: Sequence[str]) -> list[Extraction]:
         """Stored documents as Extractions (document text, date and claims), cached by graph."""
+        return [ex for _, ex in self._load(graphs)]
+
+    def _load(self, graphs: Sequence[str]) -> list[tuple[str, Extraction]]:
         missing = [g for g in graphs if g not in self._cache]
         if missing:
             for graph, extraction in read_extractions(self.backend, missing).items():
@@ -242,9 +274,26 @@ class Ingestor:
         for g in graphs:
             if g in self._cache:
                 self._cache.move_to_end(g)
-                out.append(self._cache[g])
+                out.append((g, self._cache[g]))
         while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+            graph, _ = self._cache.popitem(last=False)
+            self._views.pop(graph, None)
+        return out
+
+    def _views_of(self, loaded: Sequence[tuple[str, Extraction]]) -> list[list[ClaimView]] | None:
+        """The linker's views of each loaded stored document, built once per graph while it is cached."""
+        linker = _linker()
+        if linker is None:
+            return None
+        _, load_lexicon, views_from_extractions = linker
+        out = []
+        for graph, extraction in loaded:
+            views = self._views.get(graph)
+            if views is None:
+                views = views_from_extractions([extraction], lexicon=load_lexicon())
+                if graph in self._cache:  # not kept for a graph the cache has just let go
+                    self._views[graph] = views
+            out.append(views)
         return out
 
 
