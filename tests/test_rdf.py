@@ -131,6 +131,31 @@ def test_claim_triples_carry_source_stance_and_container(built):
     assert (URIRef(ids.agent_iri("ussr")), SKOS.altLabel, Literal("Moscow")) in g
 
 
+def test_claims_carry_copies_of_their_source_label_kind_start_and_cue_from_their_own_graph(built):
+    # The presets read these copies instead of joining through the source node and the selectors;
+    # each copy must equal the fact it copies, in the same document graph.
+    extractions, _, ds = built
+    checked = 0
+    for ex in extractions:
+        g = ds.graph(URIRef(ids.graph_iri(ex.document.sha256)))
+        for claim in ex.claims:
+            c = URIRef(ids.claim_iri(claim.id))
+            source = g.value(c, PROV.wasAttributedTo)
+            assert g.value(c, GB.sourceLabel) == g.value(source, SKOS.prefLabel) == Literal(claim.source.label)
+            assert g.value(c, GB.claimSourceKind) == g.value(source, GB.sourceKind)
+            start = g.value(c, GB.contentStart)
+            assert start.toPython() == claim.content.start
+            assert (g.value(g.value(c, GB.content), OA.hasSelector) is not None
+                    and start in set(g.objects(None, OA.start)))
+            cue = g.value(c, GB.cueText)
+            if claim.cue is None:
+                assert cue is None and g.value(c, GB.cue) is None
+            else:
+                assert cue == Literal(ex.document.text[claim.cue.start:claim.cue.end]) == Literal(claim.cue.text)
+            checked += 1
+    assert checked >= 6
+
+
 def test_links_live_in_their_source_claims_graph_with_cross_document_evidence(built):
     extractions, relations, ds = built
     bull, cab = extractions

@@ -234,6 +234,7 @@ def _claim_quads(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> N
     w.add(iri, DCTERMS.identifier, Literal(claim.id))
     w.add(iri, RDFS.label, Literal(w.document.text[claim.content.start:claim.content.end]))
     w.add(iri, GB.content, w.span("content", claim.content))
+    w.add(iri, GB.contentStart, _int(claim.content.start, XSD.nonNegativeInteger))
     w.add(iri, DCTERMS.isPartOf, _container(w, items, claim))
     w.add(iri, PROV.wasQuotedFrom, w.doc)
     w.add(iri, PROV.wasAttributedTo, source)
@@ -241,6 +242,7 @@ def _claim_quads(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> N
     w.add(iri, GB.polarity, polarity(claim.polarity))
     if claim.cue is not None:
         w.add(iri, GB.cue, w.span("cue", claim.cue))
+        w.add(iri, GB.cueText, Literal(w.document.text[claim.cue.start:claim.cue.end]))
     if claim.source.mention is not None:
         w.add(iri, GB.sourceMention, w.span("source", claim.source.mention))
     if claim.sentence is not None:
@@ -254,6 +256,13 @@ def _claim_quads(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> N
     w.add(source, DCTERMS.identifier, Literal(claim.source.id))
     w.add(source, SKOS.prefLabel, Literal(claim.source.label))
     w.add(source, GB.sourceKind, source_kind(claim.source.kind))
+    # The same label and kind, and the content start and cue text above, copied onto the claim: a
+    # source node is described in every document that cites it, and Oxigraph joins such shared
+    # subjects inside GRAPH ?g by scanning all their graphs (who-said-what at 2M quads: 5.9 s with
+    # the join, 1.3 s without; BENCHMARKS.md "SPARQL and stores"). Copies stay in the claim's own
+    # graph, so replacing or dropping the document replaces or drops them too.
+    w.add(iri, GB.sourceLabel, Literal(claim.source.label))
+    w.add(iri, GB.claimSourceKind, source_kind(claim.source.kind))
 
 
 def _span_document(span: Span, *documents: Document) -> Document | None:

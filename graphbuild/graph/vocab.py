@@ -55,6 +55,11 @@ class GB(DefinedNamespace):
     about: URIRef
     relayedBy: URIRef
     sourceKind: URIRef
+    # Copies on the claim of facts reached through other nodes, for fast listings (see rdf.py)
+    sourceLabel: URIRef
+    claimSourceKind: URIRef
+    contentStart: URIRef
+    cueText: URIRef
     actorKind: URIRef
     mention: URIRef
     # Claim-to-claim links
