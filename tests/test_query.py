@@ -99,6 +99,45 @@ def test_both_engines_give_the_same_rows(outdir):
         assert [tuple(map(str, r)) for r in a.rows] == [tuple(map(str, r)) for r in b.rows], name
 
 
+def test_pages_of_a_listing(engine):
+    everything = run_query(engine, load_preset("who-said-what"))
+    assert not everything.more and len(everything.rows) == 6
+    first = run_query(engine, load_preset("who-said-what"), limit=4)
+    rest = run_query(engine, load_preset("who-said-what"), limit=4, offset=4)
+    assert first.more and not rest.more
+    assert first.rows + rest.rows == everything.rows
+    exact = run_query(engine, load_preset("who-said-what"), limit=6)
+    assert not exact.more and exact.rows == everything.rows
+    assert "more rows follow" in format_result(first) and "more rows follow" not in format_result(rest)
+    with pytest.raises(QueryError, match="negative"):
+        run_query(engine, load_preset("who-said-what"), limit=-1)
+
+
+LITERALS = """
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:g> {
+  <urn:s> <urn:p> 42, "-7"^^xsd:integer, "+8"^^xsd:integer, "007"^^xsd:nonNegativeInteger,
+      "-1"^^xsd:nonNegativeInteger, "abc"^^xsd:integer, 1.50, ".5"^^xsd:decimal, "1e3"^^xsd:double,
+      true, "0"^^xsd:boolean, "maybe"^^xsd:boolean, "1952-03-14"^^xsd:date, "1952"^^xsd:gYear,
+      "1952-03-14T10:00:00"^^xsd:dateTime, "Moskva"@ru, "plain", "x"^^<urn:type>, <urn:o>, [] .
+}
+"""
+
+
+def test_both_engines_convert_every_kind_of_term_alike(tmp_path):
+    # Oxigraph rows are converted without rdflib terms; they must equal what rdflib gives, type and all.
+    path = tmp_path / "terms.trig"
+    path.write_text(LITERALS, encoding="utf-8")
+    query = "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?o)) } ORDER BY STR(?o)"
+    a, b = (run_query(load_file(path, engine=e), query) for e in ("rdflib", "oxigraph"))
+    assert len(a.rows) == 19
+    assert sorted(map(repr, a.rows)) == sorted(map(repr, b.rows))
+    assert {type(v) for (v,) in b.rows} >= {int, float, bool, str}
+    blank = "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?o)) }"
+    assert all(v.startswith("_:") for e in ("rdflib", "oxigraph")
+               for (v,) in run_query(load_file(path, engine=e), blank).rows)
+
+
 # --- sandbox -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", INJECTIONS)

@@ -68,11 +68,15 @@ class Preset:
 
 @dataclass(frozen=True, slots=True)
 class QueryResult:
-    """Columns and rows of plain Python values: str (IRIs and strings), int, float, bool or None."""
+    """Columns and rows of plain Python values: str (IRIs and strings), int, float, bool or None.
+
+    ``more``: the query has rows beyond those returned (``run_query(..., limit=N)`` was given).
+    """
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     engine: str = ""
+    more: bool = False
 
 
 # --- presets -----------------------------------------------------------------------------------------
@@ -213,12 +217,12 @@ def _bindings(params: Mapping[str, str | Node]) -> dict[str, Node]:
 
 
 def _run_with_timeout(engine: Engine, text: Any, bindings: dict[str, Node], kind: str, union: bool,
-                      timeout: float) -> Solutions:
+                      timeout: float, limit: int | None = None) -> Solutions:
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            box["result"] = engine.run(text, bindings, kind, union=union)
+            box["result"] = engine.run(text, bindings, kind, union=union, limit=limit)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
             box["error"] = exc
 
@@ -240,7 +244,7 @@ def _run_with_timeout(engine: Engine, text: Any, bindings: dict[str, Node], kind
 
 
 def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | Node] | None = None, *,
-              timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+              timeout: float = DEFAULT_TIMEOUT, limit: int | None = None, offset: int = 0) -> QueryResult:
     """Check and run a SPARQL query (or a preset) on an engine from :func:`open_target`.
 
     Args:
@@ -248,6 +252,11 @@ def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | No
         query: SPARQL text or a :class:`Preset`.
         params: Variable name -> value; strings are bound as ``xsd:string`` literals.
         timeout: Seconds before the query is abandoned with a QueryError.
+        limit: Return at most this many rows (None: all), after skipping ``offset`` rows, and set
+            ``QueryResult.more`` when rows are left. A page of a long listing: the engine still
+            evaluates (and orders) every row, but only the page becomes Python values. The query
+            text is never edited for this.
+        offset: Rows to skip first.
 
     Returns:
         The result as plain Python values.
@@ -269,6 +278,8 @@ def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | No
         params = {k: v.casefold() if k in query.casefold and isinstance(v, str) else v for k, v in params.items()}
     else:
         text = query
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("limit and offset must not be negative")
     bindings = _bindings(params)
     if isinstance(query, Preset) and engine.name == "oxigraph":
         # Packaged presets are trusted SELECTs; skip the rdflib parse (0.1-0.2 s) Oxigraph does not need.
@@ -277,9 +288,13 @@ def run_query(engine: Engine, query: str | Preset, params: Mapping[str, str | No
         kind, own_dataset = check_query(text, graphs=engine.graph_names(), params=bindings)
         if engine.name == "rdflib":
             text = _prepare(text)  # the checked parse, reused: rdflib need not parse it twice
-    solutions = _run_with_timeout(engine, text, bindings, kind, not own_dataset, timeout)
-    rows = [tuple(_python(t) for t in row) for row in solutions.rows]
-    return QueryResult(solutions.columns, rows, engine.name)
+    # One row past the page says whether more are left.
+    fetch = None if limit is None else offset + limit + 1
+    solutions = _run_with_timeout(engine, text, bindings, kind, not own_dataset, timeout, fetch)
+    page = solutions.rows[offset:] if limit is None else solutions.rows[offset:offset + limit]
+    more = limit is not None and len(solutions.rows) > offset + limit
+    rows = list(page) if solutions.plain else [tuple(_python(t) for t in row) for row in page]
+    return QueryResult(solutions.columns, rows, engine.name, more)
 
 
 # --- output ------------------------------------------------------------------------------------------
@@ -314,6 +329,7 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int = 60) -
     lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    shown = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    lines.append(f"({shown}; more rows follow)" if result.more else f"({shown})")
     return "\n".join(lines) + "\n"
 

@@ -10,8 +10,11 @@ JSON-LD file that names a remote ``@context`` or ``@import`` is refused rather t
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +46,15 @@ _OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.nt", "graph.ttl", "graph.jsonl
 
 @dataclass(frozen=True, slots=True)
 class Solutions:
-    """Raw answer of an engine: column names and rows of rdflib terms (None = unbound)."""
+    """Raw answer of an engine: column names and rows of rdflib terms (None = unbound).
+
+    ``plain``: the rows already hold plain Python values (what ``graphbuild.query.run_query``
+    returns), converted by the engine without building rdflib terms.
+    """
 
     columns: tuple[str, ...]
-    rows: list[tuple[Node | None, ...]]
+    rows: list[tuple[Any, ...]]
+    plain: bool = False
 
 
 class Engine(Protocol):
@@ -55,11 +63,12 @@ class Engine(Protocol):
     def graph_names(self) -> set[str]:
         """IRIs of the non-empty named graphs (the only ones FROM / FROM NAMED may name)."""
 
-    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
+    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True,
+            limit: int | None = None) -> Solutions:
         """Evaluate a checked query; ``kind`` is SELECT, ASK, CONSTRUCT or DESCRIBE.
 
         ``union``: the default graph is the union of the named graphs (False when the query has its
-        own FROM / FROM NAMED clauses).
+        own FROM / FROM NAMED clauses). ``limit``: return at most this many rows (None: all).
         """
 
 
@@ -79,14 +88,15 @@ class RdflibEngine:
     def graph_names(self) -> set[str]:
         return {str(g.identifier) for g in self.ds.graphs() if len(g)}
 
-    def run(self, query: Any, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
+    def run(self, query: Any, bindings: Mapping[str, Node], kind: str, *, union: bool = True,
+            limit: int | None = None) -> Solutions:
         result = self.ds.query(query, initBindings=dict(bindings))
         if kind == "ASK":
             return Solutions(("ask",), [(Literal(bool(result.askAnswer)),)])
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            return Solutions(("subject", "predicate", "object"), [tuple(t) for t in result])
+            return Solutions(("subject", "predicate", "object"), [tuple(t) for t in itertools.islice(result, limit)])
         columns = tuple(str(v) for v in result.vars)
-        return Solutions(columns, [tuple(row) for row in result])
+        return Solutions(columns, [tuple(row) for row in itertools.islice(result, limit)])
 
 
 class OxigraphEngine:
@@ -102,7 +112,8 @@ class OxigraphEngine:
 
         return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
-    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True) -> Solutions:
+    def run(self, query: str, bindings: Mapping[str, Node], kind: str, *, union: bool = True,
+            limit: int | None = None) -> Solutions:
         import pyoxigraph as ox
 
         from graphbuild.graph.rdf import to_oxigraph
@@ -121,9 +132,63 @@ class OxigraphEngine:
             return Solutions(("ask",), [(Literal(bool(result)),)])
         if kind in ("CONSTRUCT", "DESCRIBE"):
             return Solutions(("subject", "predicate", "object"),
-                             [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result])
+                             [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+                              for t in itertools.islice(result, limit)])
         columns = tuple(v.value for v in result.variables)
-        return Solutions(columns, [tuple(_from_ox(sol[c]) for c in columns) for sol in result])
+        # Straight to Python values: building an rdflib term per cell took longer than the query
+        # itself on large listings (36k rows x 9 columns: 4.6 s against ~1 s of evaluation).
+        # A solution iterates its values in the order of result.variables.
+        value = _ox_value
+        try:
+            rows = [tuple(value(t) for t in sol) for sol in itertools.islice(result, limit)]
+        except (RuntimeError, OSError) as exc:  # evaluation is lazy: errors surface while iterating
+            raise QueryError(f"query failed: {exc}") from exc
+        return Solutions(columns, rows, plain=True)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NON_NEGATIVE = re.compile(r"\+?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _ox_value(term: Any) -> Any:
+    """A pyoxigraph term as the plain value ``run_query`` gives for the equal rdflib term.
+
+    The common datatypes are converted here; any other literal goes through rdflib once per distinct
+    (lexical form, datatype), so both engines always give the same values.
+    """
+    if term is None:
+        return None
+    cls = type(term).__name__
+    if cls == "NamedNode":
+        return term.value
+    if cls == "Literal":
+        if term.language:
+            return term.value
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return term.value
+        return _literal_value(term.value, datatype)
+    if cls == "BlankNode":
+        return "_:" + term.value
+    from graphbuild.query.runner import _python
+
+    return _python(_from_ox(term))
+
+
+@functools.lru_cache(maxsize=65536)
+def _literal_value(lexical: str, datatype: str) -> Any:
+    if datatype == _XSD + "integer" and _INTEGER.fullmatch(lexical):
+        return int(lexical)
+    if datatype == _XSD + "nonNegativeInteger" and _NON_NEGATIVE.fullmatch(lexical):
+        return int(lexical)
+    if datatype == _XSD + "decimal" and _DECIMAL.fullmatch(lexical):
+        return float(lexical)
+    from graphbuild.query.runner import _python
+
+    return _python(Literal(lexical, datatype=URIRef(datatype)))
 
 
 def _from_ox(term: Any) -> Node | None:
