@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"give up after this long (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--engine", choices=("auto", "rdflib", "oxigraph"), default="auto",
                    help="query engine for files (default: by size)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="print at most N rows (a page of a long listing; default: all)")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N rows (with --limit)")
     p.set_defaults(func=run)
 
 
@@ -72,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         query = args.query
     engine = open_target(args.target, engine=args.engine)
-    result = run_query(engine, query, _params(args.param), timeout=args.timeout)
+    result = run_query(engine, query, _params(args.param), timeout=args.timeout, limit=args.limit,
+                       offset=args.offset)
     sys.stdout.write(format_result(result, args.format))
+    if result.more and args.format != "table":  # the table says so itself
+        print(f"graphbuild: more rows follow; use --offset {args.offset + args.limit}", file=sys.stderr)
     return 0
