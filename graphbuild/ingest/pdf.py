@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from graphbuild.ids import content_hash
+from graphbuild.ingest.files import read_bounded
 from graphbuild.records import Diagnostic, Document
 
 log = logging.getLogger("graphbuild")
@@ -52,7 +53,6 @@ E_MALFORMED = "E121"
 E_NO_TEXT = "E122"
 E_ENCRYPTED = "E123"
 E_TOO_SLOW = "E124"
-E_READ = "E101"
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
@@ -89,13 +89,9 @@ def read_pdf(
         Diagnostic naming the file and the reason it cannot be read.
     """
     path = str(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as exc:
-        return Diagnostic(path, E_READ, f"cannot read: {exc.strerror or exc}")
-    if len(data) > max_bytes:
-        return Diagnostic(path, "E103", f"larger than {max_bytes} bytes; raise the limit with --max-bytes")
+    data = read_bounded(path, max_bytes=max_bytes)
+    if isinstance(data, Diagnostic):
+        return data
     try:
         text, metadata = extract_pdf_text(data, max_seconds=max_seconds)
     except PdfRejected as exc:

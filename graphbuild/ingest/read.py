@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graphbuild.ids import content_hash
+from graphbuild.ingest.files import read_bounded
 from graphbuild.ingest.pdf import read_pdf
 from graphbuild.ingest.webpage import read_html
 from graphbuild.records import Diagnostic, Document, Severity
@@ -194,35 +195,28 @@ def _within_limit(entry: Document | Diagnostic, max_chars: int) -> Document | Di
                                      "document; raise it with --max-chars")
 
 
-def _read_bytes(path: str, *, max_bytes: int) -> bytes:
-    with open(path, "rb") as f:
-        data = f.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise DecodeFailure(f"larger than {max_bytes} bytes; raise the limit with --max-bytes")
-    return data
-
-
 def _read_text(path: str, *, max_bytes: int) -> Document | Diagnostic:
+    data = read_bounded(path, max_bytes=max_bytes)
+    if isinstance(data, Diagnostic):
+        return data
     try:
-        text, encoding, warning = decode_bytes(_read_bytes(path, max_bytes=max_bytes))
+        text, encoding, warning = decode_bytes(data)
     except DecodeFailure as exc:
         return Diagnostic(path, "E103", str(exc))
-    except OSError as exc:
-        return Diagnostic(path, "E101", f"cannot read: {exc.strerror or exc}")
     if warning:
         log.warning("%s: %s", path, warning)
     return Document(id=path, text=text, sha256=content_hash(text), path=path, encoding=encoding)
 
 
 def _read_jsonl(path: str, *, max_bytes: int) -> Iterator[Document | Diagnostic]:
+    data = read_bounded(path, max_bytes=max_bytes)
+    if isinstance(data, Diagnostic):
+        yield data
+        return
     try:
-        data = _read_bytes(path, max_bytes=max_bytes)
         raw, encoding, warning = decode_bytes(data)
     except DecodeFailure as exc:
         yield Diagnostic(path, "E103", str(exc))
-        return
-    except OSError as exc:
-        yield Diagnostic(path, "E101", f"cannot read: {exc.strerror or exc}")
         return
     if warning:
         log.warning("%s: %s", path, warning)

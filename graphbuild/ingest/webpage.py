@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from graphbuild.ids import content_hash
+from graphbuild.ingest.files import read_bounded
 from graphbuild.records import Diagnostic, Document
 
 log = logging.getLogger("graphbuild")
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-E_READ = "E101"
 E_UNDECODABLE = "E103"
 E_NO_TEXT = "E126"
 
@@ -184,15 +184,9 @@ def read_html(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
         "language"?}``, or a Diagnostic naming the file and the reason.
     """
     path = str(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as exc:
-        return Diagnostic(path, E_READ, f"cannot read: {exc.strerror or exc}")
-    if len(data) > max_bytes:
-        return Diagnostic(
-            path, E_UNDECODABLE, f"larger than {max_bytes} bytes; raise the limit with --max-bytes"
-        )
+    data = read_bounded(path, max_bytes=max_bytes)
+    if isinstance(data, Diagnostic):
+        return data
     try:
         markup, charset, warning = decode_html(data)
     except UnicodeDecodeError as exc:
