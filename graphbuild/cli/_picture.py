@@ -43,17 +43,14 @@ def apply_query(args: argparse.Namespace, kg: nx.MultiDiGraph, target: str | Pat
     Raises:
         QueryError: The query cannot be read, is refused or fails, or names nothing in ``kg``.
     """
-    from graphbuild.cli.query import _params
+    from graphbuild.cli.query import _params, read_query_file
     from graphbuild.export.subgraph import query_subgraph
     from graphbuild.query import load_preset, open_target, run_query
 
     if args.preset:
         query = load_preset(args.preset)
     elif args.query:
-        try:
-            query = args.query.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QueryError(f"cannot read query: {exc}", path=str(args.query)) from exc
+        query = read_query_file(args.query)
     else:
         if args.param:
             raise QueryError("--param needs --query or --preset")

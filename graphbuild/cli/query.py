@@ -40,6 +40,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def read_query_file(path: Path) -> str:
+    """The text of a ``.rq`` file, or a QueryError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read query: {exc}", path=str(path)) from exc
+
+
 def _params(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -68,10 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.preset:
         query = load_preset(args.preset)
     elif args.file:
-        try:
-            query = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QueryError(f"cannot read query: {exc}", path=str(args.file)) from exc
+        query = read_query_file(args.file)
     else:
         query = args.query
     engine = open_target(args.target, engine=args.engine)
