@@ -23,6 +23,7 @@ import functools
 import logging
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -506,9 +507,30 @@ def _institution_head(span: Span) -> bool:
 # Mentions as plain data, and "about"
 
 
+# Iterating a SpanGroup makes new Span objects every time, and the source resolver asks for the
+# mentions once per token it looks at: keep them per Doc (weakly, and only while the group is the same).
+_MENTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _mentions(doc: Doc, spans_key: str) -> tuple[tuple[Span, ...], dict[int, Span]]:
+    group = doc.spans[spans_key] if spans_key in doc.spans else None
+    if group is None:
+        return (), {}
+    cached = _MENTIONS.get(doc, {}).get(spans_key)
+    if cached is not None and cached[0] is group and cached[1] == len(group):
+        return cached[2], cached[3]
+    spans = tuple(group)
+    at: dict[int, Span] = {}
+    for mention in spans:
+        for i in range(mention.start, mention.end):
+            at.setdefault(i, mention)  # the first mention covering a token, as a scan in text order finds
+    _MENTIONS.setdefault(doc, {})[spans_key] = (group, len(group), spans, at)
+    return spans, at
+
+
 def actor_spans(doc: Doc, *, spans_key: str = SPANS_KEY) -> list[Span]:
     """The actor mentions the component found, in text order (empty if it did not run)."""
-    return list(doc.spans[spans_key]) if spans_key in doc.spans else []
+    return list(_mentions(doc, spans_key)[0])
 
 
 def actor_label(span: Span, *, spans_key: str = SPANS_KEY) -> str:
@@ -593,10 +615,7 @@ def _head(span: Span) -> Token:
 
 
 def _actor_at(token: Token, *, spans_key: str = SPANS_KEY) -> Span | None:
-    for mention in actor_spans(token.doc, spans_key=spans_key):
-        if mention.start <= token.i < mention.end:
-            return mention
-    return None
+    return _mentions(token.doc, spans_key)[1].get(token.i)
 
 
 def classify_source(span: Span, *, gazetteer: Gazetteer | None = None) -> SourceKind:

@@ -321,9 +321,9 @@ def _parenthetical(doc: Doc, sent: Span, verb: Token, cue_rng: tuple[int, int]) 
     return rng
 
 
-def _quote_at(doc: Doc, char: int, quotes: list[tuple[int, int]], *, before: bool) -> tuple[int, int] | None:
+def _quote_at(doc: Doc, text: str, char: int, quotes: list[tuple[int, int]], *,
+              before: bool) -> tuple[int, int] | None:
     """The quotation that starts right after ``char`` (or ends right before it), as a token range."""
-    text = doc.text
     if before:
         k = char
         while k > 0 and (text[k - 1].isspace() or text[k - 1] in ",:"):
@@ -342,7 +342,7 @@ def _quote_at(doc: Doc, char: int, quotes: list[tuple[int, int]], *, before: boo
     return (span.start, span.end) if span is not None and len(span) else None
 
 
-def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
+def _verb_attributions(doc: Doc, text: str, sent: Span, lex: Lexicon,
                        quotes: list[tuple[int, int]] = ()) -> list[Attribution]:
     out = []
     for tok in sent:
@@ -409,11 +409,11 @@ def _verb_attributions(doc: Doc, sent: Span, lex: Lexicon,
                 r = _colon_content(doc, sent, after)
                 if r is not None and after == cue_rng[1]:
                     cue_rng = _with_colon(doc, cue_rng)
-                r = r or _quote_at(doc, doc[after - 1].idx + len(doc[after - 1]), quotes, before=False)
+                r = r or _quote_at(doc, text, doc[after - 1].idx + len(doc[after - 1]), quotes, before=False)
                 if r is None:
                     subj = _subject(tok)
                     left = min(tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else tok.i)
-                    r = _quote_at(doc, doc[left].idx, quotes, before=True)
+                    r = _quote_at(doc, text, doc[left].idx, quotes, before=True)
                 if r is None and not passive:
                     r = _parenthetical(doc, sent, tok, cue_rng)
                     if r is not None and kind == "verb":
@@ -573,13 +573,12 @@ def _adverbial_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribut
     return out
 
 
-def _heading_attributions(doc: Doc, sent: Span, lex: Lexicon) -> list[Attribution]:
+def _heading_attributions(doc: Doc, text: str, sent: Span, lex: Lexicon) -> list[Attribution]:
     """A line opened by a speaker label and a colon: "Clinton: Trump's view is wrong", "Q: ...", "A: ...".
 
     The label is a short capitalised name (a named entity, a one-letter interview label, or a cue
     noun such as "Report"), at the start of a line or after a dash ("... - Pew Research: “...”").
     """
-    text = doc.text
     for tok in sent:
         if tok.text != ":" or tok.i - sent.start > 12:
             continue
@@ -618,7 +617,7 @@ def _redaction_attributions(doc: Doc, sent: Span, lex: Lexicon, pattern: re.Patt
     if first is None:
         return []
     code = sent.start_char + (len(text[:m.end()]) - len(text[:m.end()].lstrip())), end_char
-    code = (code[0], code[0] + len(doc.text[code[0]:end_char].rstrip()))
+    code = (code[0], code[0] + len(text[code[0] - sent.start_char:m.end()].rstrip()))
     out = []
     for rng in _split_conjoined(doc, first.i, sent.end):
         out.append(_make(doc, lex, rng, sent, None, code, REDACTED, Commitment.REPORTED, Polarity.POSITIVE,
@@ -630,7 +629,7 @@ def _make(doc: Doc, lex: Lexicon, rng: tuple[int, int], sent: Span, cue: tuple[i
           source: tuple[int, int] | None, role: str, base: Commitment, base_polarity: Polarity,
           kind: str) -> Attribution:
     content_text = doc[rng[0]:rng[1]].text
-    cue_text = doc.text[cue[0]:cue[1]] if cue else None
+    cue_text = doc.char_span(*cue, alignment_mode="expand").text if cue else None
     return Attribution(
         content=_chars(doc, *rng), sentence=(sent.start_char, sent.end_char), cue=cue, source=source,
         source_role=role, commitment=commitment_of(base, _words(doc, *rng), lex),
@@ -726,24 +725,26 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
     a paragraph); a sentence whose subject is "I"/"we" is the writer's own and ends the carry-over.
     """
     out: list[Attribution] = []
-    quotes = _quotations(doc.text)
+    # Doc.text is rebuilt from every token on each access: read it once, not once per sentence.
+    text = doc.text
+    quotes = _quotations(text)
     last_sourced: int | None = None
     carried = 0
     last_end = 0
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, sent, lexicon, quotes)
+        found = (_redaction_attributions(doc, sent, lexicon, redaction) + _verb_attributions(doc, text, sent, lexicon, quotes)
                  + _adverbial_attributions(doc, sent, lexicon) + _noun_attributions(doc, sent, lexicon)
-                 + _heading_attributions(doc, sent, lexicon))
+                 + _heading_attributions(doc, text, sent, lexicon))
         # Quoted speech is the speaker's words: its "I want", "we support" are part of the quotation.
         found = [a for a in found if a.kind not in NEWS_ONLY or not any(q0 < a.cue[0] < q1 for q0, q1 in quotes)]
-        found = _dedupe([_fit_content(a, quotes, doc.text) for a in found])
+        found = _dedupe([_fit_content(a, quotes, text) for a in found])
         # Noun cues buried in another claim's content with nobody named ("the possibility that") are
         # part of that content, not claims of their own.
         found = [a for a in found if not (a.kind == "noun" and a.source_role == DEFAULT and any(
             b is not a and b.content[0] <= a.cue[0] and a.cue[1] <= b.content[1] for b in found))]
-        if carry_over and last_sourced is not None and _paragraph_break(doc.text, last_end, sent.start_char):
+        if carry_over and last_sourced is not None and _paragraph_break(text, last_end, sent.start_char):
             last_sourced = None
         # Stance verbs and headline labels are attributions only where the text has no voice of its
         # own (news); they never stand in for a sentence's narrative reading (see NEWS_ONLY).
@@ -781,7 +782,7 @@ def find_attributions(doc: Doc, lexicon: Lexicon, redaction: re.Pattern[str], *,
                         polarity=polarity_of(Polarity.POSITIVE, None, content_text, lexicon), kind="narrative"))
         # End of the sentence's last word: trailing line breaks belong to the gap before the next one.
         last_end = next((t.idx + len(t) for t in reversed(sent) if not t.is_space), sent.end_char)
-    return _link_parents(_continue_quotations(doc.text, out, quotes))
+    return _link_parents(_continue_quotations(text, out, quotes))
 
 
 _CLOSING = "\"'”’»"
