@@ -1,9 +1,11 @@
-"""Run segmentation and the spaCy stage locally or on a Dask distributed cluster.
+"""Run segmentation and the spaCy stage locally, in local worker processes, or on a Dask cluster.
 
 ``extract_documents`` takes Documents (already read, so their content hashes could decide what needs
 work at all) and yields one Extraction or Diagnostic per document, in input order, whatever ran them:
 
 - locally: one pipeline, loaded once;
+- ``jobs=N``: N worker processes of this machine (standard library, no Dask), while the calling
+  process stores and links what comes back: the NLP of the next documents overlaps with that;
 - ``dask="local:N"``: a ``LocalCluster`` of N single-threaded worker processes started for the run;
 - ``dask="tcp://host:8786"``: an existing cluster (see docs/distributed.md).
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from graphbuild.errors import GraphbuildError
@@ -75,9 +77,16 @@ def extract_documents(
     model: str | None = None,
     analyst_label: str = "analyst",
     dask: str | None = None,
+    jobs: int = 1,
     chunk_size: int = 4,
 ) -> Iterator[Extraction | Diagnostic]:
-    """Extract every document, in input order, locally or on a Dask cluster (``dask``)."""
+    """Extract every document, in input order: here, in ``jobs`` local processes, or on ``dask``."""
+    if jobs < 1:
+        raise GraphbuildError(f"jobs must be at least 1, not {jobs}")
+    if dask is None and jobs > 1:
+        yield from _extract_pool(documents, model=model, analyst_label=analyst_label, jobs=jobs,
+                                 chunk_size=chunk_size)
+        return
     if dask is None:
         from graphbuild.nlp import load_pipeline
 
@@ -115,15 +124,48 @@ def _extract_dask(documents: Iterable[Document], *, model: str | None, analyst_l
         raise GraphbuildError(f"cannot reach the Dask scheduler {dask}: {exc}") from exc
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or n_workers or 1)
-        in_flight: deque = deque()
-        chunks = _chunks(documents, chunk_size)
-        for chunk in chunks:
-            in_flight.append(client.submit(extract_chunk, chunk, model, analyst_label, pure=False))
-            if len(in_flight) >= 2 * workers:
-                yield from in_flight.popleft().result()
-        while in_flight:
-            yield from in_flight.popleft().result()
+        yield from _in_order(lambda chunk: client.submit(extract_chunk, chunk, model, analyst_label, pure=False),
+                             _chunks(documents, chunk_size), workers)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _in_order(submit: Callable[[list[Document]], object], chunks: Iterable[list[Document]],
+              workers: int) -> Iterator[Extraction | Diagnostic]:
+    """Submit chunks, keep at most ``2 x workers`` in flight, and yield their results in input order."""
+    in_flight: deque = deque()
+    for chunk in chunks:
+        in_flight.append(submit(chunk))
+        if len(in_flight) >= 2 * workers:
+            yield from in_flight.popleft().result()
+    while in_flight:
+        yield from in_flight.popleft().result()
+
+
+def _load_worker_pipeline(model: str) -> None:
+    from graphbuild.nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def _extract_pool(documents: Iterable[Document], *, model: str | None, analyst_label: str, jobs: int,
+                  chunk_size: int) -> Iterator[Extraction | Diagnostic]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from graphbuild.nlp.model import resolve_model
+
+    model = resolve_model(model)  # resolved once, so every worker loads the same pipeline
+    # "spawn", not fork: the calling process may hold an open store whose database threads and
+    # locks a forked child would inherit half-copied.
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_worker_pipeline,
+                                 initargs=(model,)) as pool:
+            yield from _in_order(lambda chunk: pool.submit(extract_chunk, chunk, model, analyst_label),
+                                 _chunks(documents, chunk_size), jobs)
+    except BrokenProcessPool as exc:
+        raise GraphbuildError(f"an NLP worker process died (out of memory?): {exc}") from exc

@@ -22,18 +22,39 @@ def iter_extractions(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
     skip_dirs: Iterable[str | Path] = (),
+    jobs: int = 1,
 ) -> Iterator[Extraction | Diagnostic]:
     """Read, segment and extract claims from every input; failures come out as Diagnostics.
 
     A document that breaks the segmenter or the NLP stage becomes a Diagnostic naming it (fail per
-    document, not per run); the other inputs are still processed.
+    document, not per run); the other inputs are still processed. With ``jobs > 1`` (and no ``nlp``
+    given) the NLP stage runs in that many worker processes; the order of the results is the same.
     """
-    from graphbuild.distributed import extract_one
-    from graphbuild.nlp import load_pipeline
+    from graphbuild.distributed import extract_documents, extract_one
 
+    entries = read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars, skip_dirs=skip_dirs)
+    if nlp is None and jobs > 1:
+        # Reading runs ahead of the workers: its failures come out as soon as a result is due.
+        pending: list[Diagnostic] = []
+
+        def documents():
+            for entry in entries:
+                if isinstance(entry, Diagnostic):
+                    pending.append(entry)
+                else:
+                    yield entry
+
+        for result in extract_documents(documents(), model=model, analyst_label=analyst_label, jobs=jobs):
+            yield from pending
+            pending.clear()
+            yield result
+        yield from pending
+        return
     if nlp is None:
+        from graphbuild.nlp import load_pipeline
+
         nlp = load_pipeline(model)
-    for entry in read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars, skip_dirs=skip_dirs):
+    for entry in entries:
         if isinstance(entry, Diagnostic):
             yield entry
             continue
@@ -59,13 +80,14 @@ def extract_all(
     max_chars: int = DEFAULT_MAX_CHARS,
     skip_dirs: Iterable[str | Path] = (),
     on_document: Callable[[Extraction | Diagnostic], None] | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Run the NLP stage over all inputs and link the claims; writes nothing."""
     from graphbuild.link import link_claims
 
     result = BuildResult()
     for entry in iter_extractions(inputs, model=model, analyst_label=analyst_label, max_bytes=max_bytes,
-                                  max_chars=max_chars, skip_dirs=skip_dirs):
+                                  max_chars=max_chars, skip_dirs=skip_dirs, jobs=jobs):
         if isinstance(entry, Diagnostic):
             result.failures.append(entry)
         else:

@@ -145,6 +145,11 @@ class Document:
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
 
+    def __reduce__(self):
+        # A mappingproxy does not pickle; worker processes (``--jobs``, Dask) ship documents both ways.
+        return (Document, (self.id, self.text, self.sha256, self.path, self.encoding, self.line,
+                           dict(self.metadata)))
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentMeta:

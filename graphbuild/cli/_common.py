@@ -20,6 +20,22 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--analyst-label", default="analyst", help="source label for Comment: sentences")
 
 
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {value!r}")
+    return n
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                        help="run the NLP stage in N local worker processes (default 1); reading, linking "
+                             "and writing stay in this process and overlap with it")
+
+
 def report(diagnostic: Diagnostic) -> None:
     """Print one diagnostic as one line on stderr (control characters made visible)."""
     line = str(diagnostic)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graphbuild.cli._common import add_input_options, add_model_options, report
+from graphbuild.cli._common import add_input_options, add_jobs_option, add_model_options, report
 from graphbuild.ingest.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS
 from graphbuild.pipeline import extract_all, write_outputs
 from graphbuild.progress import Progress, count_words, show_progress
@@ -17,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build the who-said-what graph and all its exports")
     add_input_options(p)
     add_model_options(p)
+    add_jobs_option(p)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     p.add_argument("--no-html", action="store_true", help="skip graph.html")
     p.set_defaults(func=run)
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         progress.update(words=count_words(entry.document.text), claims=len(entry.claims))
 
     with progress:
-        result = extract_all(args.inputs, model=args.model, analyst_label=args.analyst_label,
+        result = extract_all(args.inputs, model=args.model, analyst_label=args.analyst_label, jobs=args.jobs,
                              max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
                              max_chars=args.max_chars or DEFAULT_MAX_CHARS, on_document=on_document,
                              # the output folder may sit inside an input folder: never read it back

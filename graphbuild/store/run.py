@@ -1,4 +1,4 @@
-"""Wiring for ``graphbuild ingest``: read -> decide -> extract (locally or on Dask) -> ingest.
+"""Wiring for ``graphbuild ingest``: read -> decide -> extract (here, in worker processes or on Dask) -> ingest.
 
 Reading is cheap and gives each document's content hash, so unchanged documents are skipped before
 any NLP runs; only new or changed ones go to the spaCy stage. Results are ingested in input order,
@@ -26,6 +26,7 @@ def ingest_inputs(
     model: str | None = None,
     analyst_label: str = "analyst",
     dask: str | None = None,
+    jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[Outcome | Diagnostic, Document | Extraction | None]]:
@@ -48,7 +49,7 @@ def ingest_inputs(
                 pending.append(entry)
                 yield entry
 
-    for result in extract_documents(work(), model=model, analyst_label=analyst_label, dask=dask):
+    for result in extract_documents(work(), model=model, analyst_label=analyst_label, dask=dask, jobs=jobs):
         yield from _drain(early)
         document = pending.pop(0)
         if isinstance(result, Diagnostic):
