@@ -513,7 +513,7 @@ _MENTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _mentions(doc: Doc, spans_key: str) -> tuple[tuple[Span, ...], dict[int, Span]]:
-    group = doc.spans[spans_key] if spans_key in doc.spans else None
+    group = doc.spans.get(spans_key)
     if group is None:
         return (), {}
     cached = _MENTIONS.get(doc, {}).get(spans_key)
