@@ -23,6 +23,7 @@ from graphbuild.cli import main
 from graphbuild.export import html as gbhtml
 from graphbuild.export.html import (
     PHYSICS_MAX_NODES,
+    TIMELINE_PALETTE,
     actor_view,
     filter_dates,
     layout_positions,
@@ -30,6 +31,7 @@ from graphbuild.export.html import (
     page_data,
     render_html,
     script_safe_json,
+    timeline_data,
     who_said_what_view,
     write_html,
 )
@@ -198,6 +200,94 @@ def test_date_filter_keeps_claims_in_range_and_their_context():
     assert "k1" in g  # the comment holding c3, and its item and document
     with pytest.raises(ValueError):
         filter_dates(sample_kg(), since="1952-07-01", until="1952-01-01")
+
+
+# ----------------------------------------------------------------------------------------- timeline
+
+
+def _timeline_kg() -> nx.MultiDiGraph:
+    """``sample_kg`` plus a claim that mentions an earlier date and one whose bulletin has no date."""
+    g = sample_kg()
+    text = "Soviet units left Port Arthur on 14 January"
+    g.add_node("c7", kind="claim", label=text, text=text, start=100, end=100 + len(text), commitment="certain",
+               polarity="positive", cue="said", source="tass", document="d2", date="1952-06-11", sentence=text)
+    g.add_edge("tass", "c7", key="says", kind="says")
+    g.add_edge("c7", "i3", key="in", kind="in")
+    g.add_edge("c7", "ussr", key="about", kind="about")
+    g.add_node("d3", kind="document", label="undated cable")
+    g.add_node("c8", kind="claim", label="x", text="the USSR is rearming", start=0, end=20, source="analyst",
+               document="d3")
+    g.add_edge("analyst", "c8", key="says", kind="says")
+    g.add_edge("c8", "d3", key="in", kind="in")
+    g.add_edge("c8", "ussr", key="about", kind="about")
+    return g
+
+
+def test_page_carries_the_timeline_of_every_actor_by_bulletin_date():
+    tl = page_json(render_html(_timeline_kg()))["timeline"]
+    # Actors by number of claims about them; the page opens on the most-mentioned one.
+    ussr = tl["actors"][0]
+    assert (ussr["id"], ussr["total"], tl["selected"]) == ("ussr", 6, "ussr")
+    assert [a["total"] for a in tl["actors"]] == sorted((a["total"] for a in tl["actors"]), reverse=True)
+    # By bulletin date, undated last (c8's document has no date).
+    assert ussr["claims"] == ["c1", "c2", "c3", "c5", "c7", "c8"]
+    entries = tl["entries"]
+    assert entries["c1"]["bulletin_date"] == "1952-03-01" and entries["c1"]["source"] == "us-embassy-moscow"
+    assert entries["c1"]["contradicted_by"] == ["c2"] and entries["c2"]["contradicted_by"] == ["c1"]
+    assert entries["c1"]["corroborated_by"] == ["c5"] and entries["c3"]["contradicted_by"] == []
+    assert entries["c1"]["cue"] == "reports" and entries["c2"]["polarity"] == "negative"
+    # The bulletin date and the date the claim mentions stay apart (the year comes from the bulletin).
+    (event,) = entries["c7"]["event_dates"]
+    assert entries["c7"]["bulletin_date"] == "1952-06-11"
+    assert (event["value"], event["text"], event["year_inferred"]) == ("1952-01-14", "14 January", True)
+    assert event["start"] == 100 + entries["c7"]["content"].index("14 January")
+    assert "bulletin_date" not in entries["c8"]
+    assert tl["palette"] == list(TIMELINE_PALETTE) and len(set(TIMELINE_PALETTE)) == len(TIMELINE_PALETTE)
+
+
+def test_timeline_actor_choice_date_filter_and_cap():
+    kg = _timeline_kg()
+    assert timeline_data(kg, actor="North Korea")["selected"] == "north-korea"
+    assert timeline_data(kg, actor="COMMUNIST-CHINA")["selected"] == "communist-china"
+    assert timeline_data(kg, actor="Soviet Union")["selected"] == "ussr"  # an alias, via the gazetteer
+    with pytest.raises(ValueError, match="no claim is about"):
+        timeline_data(kg, actor="Atlantis")
+    # The actor view opens the timeline on its focus, unless no claim is about it (TASS only speaks).
+    assert page_json(render_html(kg, view="actor", focus="communist-china"))["timeline"]["selected"] == \
+        "communist-china"
+    assert page_json(render_html(kg, view="actor", focus="tass"))["timeline"]["selected"] == "ussr"
+    # The date range of the page applies to the timeline too.
+    tl = page_json(render_html(kg, since="1952-06-01"))["timeline"]
+    assert {a["id"]: a["claims"] for a in tl["actors"]}["ussr"] == ["c5", "c7"]
+    # A cap lists the first claims by bulletin date, keeps the exact total, and keeps the other side
+    # of a listed claim's contradiction so the page can show both.
+    tl = timeline_data(kg, cap=1)
+    ussr = {a["id"]: a for a in tl["actors"]}["ussr"]
+    assert ussr["claims"] == ["c1"] and ussr["total"] == 6
+    assert {"c1", "c2", "c5"} <= set(tl["entries"]) and "c7" not in tl["entries"]
+
+
+def test_timeline_payload_is_escaped_text():
+    page = render_html(payload_kg(), view="who-said-what")
+    tl = page_json(page)["timeline"]
+    assert tl["entries"]["evil1"]["content"] == PAYLOADS[1]
+    assert tl["entries"]["evil1"]["source_label"] == PAYLOADS[0]
+    assert PAYLOADS[4] in {a["label"] for a in tl["actors"]}
+    (block,) = [b for a, b in parse(page).scripts if a.get("type") == "application/json"]
+    assert "<" not in block and ">" not in block
+
+
+def test_cli_html_actor_option(tmp_path, capsys):
+    from graphbuild.graph.kg import write_graphml
+
+    write_graphml(_timeline_kg(), tmp_path / "out" / "graph.graphml")
+    out = tmp_path / "t.html"
+    assert main(["html", str(tmp_path / "out"), "-o", str(out), "--actor", "North Korea"]) == 0
+    tl = page_json(out.read_text(encoding="utf-8"))["timeline"]
+    assert tl["selected"] == "north-korea"
+    assert tl["entries"]["c7"]["event_dates"][0]["value"] == "1952-01-14"  # through GraphML as well
+    assert main(["html", str(tmp_path / "out"), "-o", str(tmp_path / "x.html"), "--actor", "Atlantis"]) == 2
+    assert "Atlantis" in capsys.readouterr().err and not (tmp_path / "x.html").exists()
 
 
 # ------------------------------------------------------------------------------------ layout, scale

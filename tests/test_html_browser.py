@@ -130,6 +130,68 @@ def test_payloads_render_as_text_and_never_run(open_page):
     assert PAYLOADS[1] in panel and PAYLOADS[3] in panel  # shown literally, as text
 
 
+def test_hostile_text_in_the_timeline_stays_text(open_page):
+    page = open_page(payload_kg(), view="who-said-what")
+    # Every timeline entry, its contradiction marks and every actor's timeline, clicked for real.
+    for actor in ("ussr", "actor-evil"):
+        page.page.select_option("#gb-tl-actor", actor)
+        for button in page.page.query_selector_all("#gb-tl-lanes button"):
+            button.click()
+    page.page.wait_for_timeout(100)
+    assert page.js("document.title") == TITLE
+    assert page.js("document.scripts.length") == 3
+    assert page.js("document.querySelectorAll('img, svg, iframe, object, embed, a, [onerror], [onload]').length") == 0
+    lanes = page.js("document.getElementById('gb-tl-lanes').textContent")
+    assert PAYLOADS[1][:40] in lanes  # the claim text, shortened but literal
+    page.js("(id) => window.graphbuild.timeline.selectClaim(id)", "evil1")
+    assert PAYLOADS[1] in page.js("document.getElementById('gb-panel').textContent")
+
+
+def test_timeline_entries_actor_switch_marks_and_selection(open_page):
+    g = sample_kg()
+    g.add_node("c9", kind="claim", label="x", text="the USSR is rearming", start=0, end=20, source="analyst")
+    g.add_edge("analyst", "c9", key="says", kind="says")
+    g.add_edge("c9", "ussr", key="about", kind="about")
+    page = open_page(g)
+    entries = "() => Array.from(document.querySelectorAll('#gb-tl-lanes .gb-tl-entry')).map((e) => e.dataset.claim)"
+    columns = "() => Array.from(document.querySelectorAll('#gb-tl-lanes .gb-tl-date')).map((d) => d.firstChild.data)"
+    # The most-mentioned actor first: its claims by bulletin date, the undated one in a last column.
+    assert page.page.input_value("#gb-tl-actor") == "ussr"
+    assert page.js(entries) == ["c1", "c2", "c3", "c5", "c9"]
+    assert page.js(columns) == ["1952-03-01", "1952-06-11", "undated"]
+    # Colour by source: TASS's two claims share a colour, the embassy's differs; the legend names them.
+    colour = "(id) => document.querySelector(`.gb-tl-entry[data-claim='${id}']`).style.borderLeftColor"
+    assert page.js(colour, "c2") == page.js(colour, "c5") != page.js(colour, "c1")
+    assert "TASS" in page.js("document.getElementById('gb-tl-legend').textContent")
+    # Contradiction marks on both sides of the contradicts link, none elsewhere.
+    marked = "() => Array.from(document.querySelectorAll('.gb-tl-contra')).map((b) => b.closest('.gb-tl-entry').dataset.claim)"
+    assert sorted(page.js(marked)) == ["c1", "c2"]
+    page.page.click(".gb-tl-entry[data-claim='c2'] .gb-tl-contra")
+    sides = page.js("Array.from(document.querySelectorAll('#gb-panel .gb-side')).map((s) => s.innerText)")
+    assert len(sides) == 2 and any("no Soviet troops" in s for s in sides) and any("massing" in s for s in sides)
+    # An entry selects its claim in the network and shows it in the panel.
+    page.page.click(".gb-tl-entry[data-claim='c5'] .gb-tl-claim")
+    assert page.js("window.graphbuild.network.getSelectedNodes()") == ["c5"]
+    assert "Soviet divisions have moved" in page.js("document.getElementById('gb-panel').textContent")
+    assert page.js("document.querySelector('.gb-tl-selected').dataset.claim") == "c5"
+    # Another actor, another timeline.
+    page.page.select_option("#gb-tl-actor", "united-states")
+    assert page.js(entries) == ["c6"] and page.js(marked) == []
+    page.page.click("#gb-tl-toggle")
+    assert page.js("document.getElementById('gb-tl-lanes').hidden") is True
+
+
+def test_timeline_in_a_view_without_claim_nodes(open_page):
+    page = open_page(sample_kg(), view="actor", focus="north-korea")
+    assert page.page.input_value("#gb-tl-actor") == "north-korea"
+    page.page.select_option("#gb-tl-actor", "ussr")
+    # c2 is not in North Korea's ego network: the panel shows it from the timeline's own data.
+    page.page.click(".gb-tl-entry[data-claim='c2'] .gb-tl-claim")
+    assert page.js("window.graphbuild.network.getSelectedNodes()") == []
+    panel = page.js("document.getElementById('gb-panel').innerText")
+    assert "no Soviet troops" in panel and "TASS" in panel and "1952-03-01" in panel
+
+
 def test_claim_panel_and_contradiction_shows_both_sides(open_page):
     page = open_page(sample_kg())
     page.js("(id) => window.graphbuild.selectNode(id)", "c1")

@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--focus", metavar="ACTOR", default=None, help="actor id or label for --view actor")
     p.add_argument("--since", metavar="DATE", default=None, help="only claims dated on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", default=None, help="only claims dated on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--actor", metavar="ACTOR", default=None,
+                   help="actor (id, name or alias) the page's timeline opens on (default: the --focus actor, "
+                        "else the actor most claims are about)")
     p.add_argument("--title", default=None, help="page title (default: names the view)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="for a store: wait this long for an ingest that is writing it")
@@ -90,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     }[args.view]
     try:
         path = write_html(kg, args.output, view=args.view, focus=args.focus, since=args.since,
-                          until=args.until, title=title)
-    except ValueError as exc:  # unknown focus actor, bad date, actor view without --focus
+                          until=args.until, title=title, actor=args.actor)
+    except ValueError as exc:  # unknown focus or timeline actor, bad date, actor view without --focus
         print(f"graphbuild: html: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {path}: {args.view} view (graph: {kg.number_of_nodes()} nodes, {kg.number_of_edges()} links)",

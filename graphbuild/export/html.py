@@ -11,6 +11,13 @@ about, in, corroborates, contradicts, comments_on}) and writes one of three view
 - ``actor``: the ego network of one actor (``focus``): the claims about it, who made them, the claims
   that corroborate or contradict those, and the other actors they are about.
 
+Under the network, every view has a **timeline** (:func:`timeline_data`): the claims about one actor
+(selector; default the actor view's focus, else the most-mentioned actor) in bulletin-date order, one
+column per bulletin date (undated last), coloured by source, with contradiction / corroboration marks
+that open both sides, and the dates a claim mentions kept apart from its bulletin date. Its rows are
+``graphbuild.export.timeline.build_timeline`` / ``entry_to_json`` rows of the drawn (date-filtered)
+graph, at most ``MAX_TIMELINE_ENTRIES`` per actor.
+
 pyvis builds the node and edge dicts and the vis-network options; the page itself comes from our own
 template (``templates/graph.html``), because pyvis 0.3.2's template renders with autoescape off (its
 ``heading`` and node-select menu inject raw markup), switches every tooltip to ``innerHTML`` as soon as
@@ -102,6 +109,16 @@ _COMMITMENT_COLOURS = {"certain": "#1f3a93", "probable": "#3f6fd1", "possible": 
 
 _TEMPLATES = resources.files("graphbuild.export") / "templates"
 
+#: Claims listed per actor in the page's timeline (the first ones by bulletin date; the count is exact).
+MAX_TIMELINE_ENTRIES = 2_000
+#: Source colours in the timeline, given per actor to its sources by number of claims; the rest share
+#: ``TIMELINE_OTHER_COLOUR``. Chosen to stay apart from the red and green of the link marks.
+TIMELINE_PALETTE = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                    "#393b79", "#7b4173")
+TIMELINE_OTHER_COLOUR = "#9aa3ad"
+# entry_to_json fields the page does not show (the kg has no item numbers or pages to fill them).
+_TIMELINE_UNUSED = ("item", "page", "source_kind")
+
 
 # --------------------------------------------------------------------------------------- public API
 
@@ -115,6 +132,7 @@ def write_html(
     since: str | date | None = None,
     until: str | date | None = None,
     title: str = "graphbuild: who said what",
+    actor: str | None = None,
 ) -> Path:
     """Write one interactive view of ``kg`` as a self-contained HTML file (atomically).
 
@@ -126,15 +144,17 @@ def write_html(
         since: Keep only claims and documents dated on or after this ISO date.
         until: Keep only claims and documents dated on or before this ISO date.
         title: Page title and heading (escaped like everything else).
+        actor: Actor id, label or alias the page's timeline opens on (default: the focus actor of
+            the actor view, else the actor most claims are about).
 
     Returns:
         The path written.
 
     Raises:
-        ValueError: Unknown view, a bad date, or a focus that matches no actor.
+        ValueError: Unknown view, a bad date, or a focus or timeline actor that matches no actor.
         graphbuild.errors.OutputError: The file cannot be written.
     """
-    html = render_html(kg, view=view, focus=focus, since=since, until=until, title=title)
+    html = render_html(kg, view=view, focus=focus, since=since, until=until, title=title, actor=actor)
     path = Path(path)
     write_text(path, html)
     log.info("wrote %s view to %s (%d bytes)", view, path, len(html.encode("utf-8")))
@@ -149,10 +169,16 @@ def render_html(
     since: str | date | None = None,
     until: str | date | None = None,
     title: str = "graphbuild: who said what",
+    actor: str | None = None,
 ) -> str:
     """Return the page ``write_html`` would write (see there for the arguments)."""
-    g = make_view(kg, view=view, focus=focus, since=since, until=until)
+    if since is not None or until is not None:
+        kg = filter_dates(kg, since=since, until=until)
+    g = make_view(kg, view=view, focus=focus)
     data = page_data(g, view=view, title=title)
+    # The timeline covers the whole (date-filtered) graph whatever the view draws: its entries select
+    # their claim in the network when the view has it, and show their details in the panel either way.
+    data["timeline"] = timeline_data(kg, actor=actor, default=g.graph.get("focus"))
     return _render_page(data, title=title)
 
 
@@ -754,6 +780,187 @@ def _pyvis_options(net: Any, *, physics: bool, large: bool) -> None:
         "keyboard": False, "multiselect": False,
     })
     net.options = options
+
+
+# --------------------------------------------------------------------------------------- timeline
+
+
+def timeline_data(
+    kg: nx.MultiDiGraph,
+    *,
+    actor: str | None = None,
+    default: Any = None,
+    cap: int = MAX_TIMELINE_ENTRIES,
+) -> dict[str, Any]:
+    """The page's timeline: per actor, the claims about it by bulletin date, as JSON-able data.
+
+    The entries are :func:`graphbuild.export.timeline.build_timeline` rows (``entry_to_json``) of the
+    claims in ``kg``, so the page keeps the bulletin date (the document's date) apart from the event
+    dates a claim mentions exactly as ``graphbuild timeline`` does. Each entry is stored once; each
+    actor lists its claim ids in timeline order, at most ``cap`` of them (``total`` is exact).
+
+    Args:
+        kg: The networkx view (claim nodes, ``says``/``about`` edges, claim links).
+        actor: Actor the page opens on: id, label or alias (``graphbuild timeline --actor`` rules).
+        default: Actor id to open on when ``actor`` is not given and it has claims about it (the
+            actor view's focus); otherwise the actor most claims are about.
+        cap: Claims listed per actor.
+
+    Returns:
+        ``{"actors": [{"id", "label", "total", "claims"}], "selected", "entries", "cap",
+        "palette", "otherColour"}``, actors by number of claims about them, most first.
+
+    Raises:
+        ValueError: ``actor`` matches no actor that a claim is about.
+    """
+    from graphbuild.export.timeline import build_timeline, entry_to_json
+
+    output, actors, cues = _timeline_output(kg)
+    entries = build_timeline(output)
+    by_actor: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        for about in entry.claim.about:
+            by_actor[about].append(entry.claim.id)
+    listed = [
+        {"id": a, "label": actors[a].label, "total": len(cids), "claims": cids[:cap]}
+        for a, cids in by_actor.items()
+    ]
+    listed.sort(key=lambda a: (-a["total"], a["label"].casefold(), a["id"]))
+    keep = {cid for a in listed for cid in a["claims"]}
+    # The other side of a contradiction or corroboration is kept too, so the page can show both.
+    for entry in entries:
+        if entry.claim.id in keep:
+            keep.update(entry.contradicted_by)
+            keep.update(entry.corroborated_by)
+    rows: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry.claim.id in keep:
+            row = entry_to_json(entry)
+            cid = row.pop("claim")  # the key
+            # The kg has the cue's text but not its offsets, so the record has no cue: take the text.
+            row["cue"] = row["cue"] or cues.get(cid)
+            # Only what the page shows: the payload grows by one row per listed claim.
+            rows[cid] = {k: v for k, v in row.items() if v is not None and k not in _TIMELINE_UNUSED}
+    selected = _timeline_actor(actor, listed, actors) if actor else None
+    if selected is None:
+        ids_with_claims = {a["id"] for a in listed}
+        selected = str(default) if default is not None and str(default) in ids_with_claims else (
+            listed[0]["id"] if listed else None)
+    return {
+        "actors": listed,
+        "selected": selected,
+        "entries": rows,
+        "cap": cap,
+        "palette": list(TIMELINE_PALETTE),
+        "otherColour": TIMELINE_OTHER_COLOUR,
+    }
+
+
+def _timeline_actor(query: str, listed: list[dict[str, Any]], actors: Mapping[str, Any]) -> str:
+    from graphbuild.export.timeline import resolve_actor
+
+    known = {a["id"] for a in listed}
+    wanted = " ".join(query.split()).casefold()
+    for a in listed:
+        if wanted in (a["id"].casefold(), a["label"].casefold()):
+            return a["id"]
+    for actor_id in resolve_actor(query, actors):
+        if actor_id in known:
+            return actor_id
+    raise ValueError(f"no claim is about actor {query!r}")
+
+
+def _enum(kind: type, value: Any, fallback: Any) -> Any:
+    try:
+        return kind(str(getattr(value, "value", value)))
+    except ValueError:
+        return fallback
+
+
+def _timeline_output(kg: nx.MultiDiGraph) -> tuple[Any, dict[str, Any], dict[str, str]]:
+    """The claims, links and bulletin dates of ``kg`` as the records ``build_timeline`` reads.
+
+    Returns the ``BuildOutput``, the actors claims are about (by id) and the cue text per claim.
+
+    The networkx view is what every caller of the page has (a build's GraphML, a store, the Python
+    API), so the timeline is built from it rather than from claims.jsonl.
+    """
+    from graphbuild.export.outdir import BuildOutput
+    from graphbuild.link.assess import rate_claims
+    from graphbuild.records import (
+        Actor,
+        ActorKind,
+        Claim,
+        Commitment,
+        Polarity,
+        Relation,
+        RelationType,
+        Source,
+        SourceKind,
+        Span,
+    )
+
+    dates = _node_dates(kg)
+    # One pass over the edges (per-node in_edges/out_edges views cost ~20 us each on a large graph).
+    says: dict[Any, Any] = {}
+    abouts: dict[Any, list[Any]] = defaultdict(list)
+    relations = []
+    for u, v, attrs in kg.edges(data=True):
+        kind = attrs.get("kind")
+        if kind == "says":
+            says.setdefault(v, u)
+        elif kind == "about":
+            abouts[u].append(v)
+        elif kind in ("contradicts", "corroborates") and _kind(kg, u) == "claim" and _kind(kg, v) == "claim":
+            relations.append(Relation(RelationType(kind), str(u), str(v), float(attrs.get("score") or 0.0)))
+    claims: list[Any] = []
+    bulletin: dict[str, str] = {}
+    actors: dict[str, Any] = {}
+    cues: dict[str, str] = {}
+    for node, attrs in kg.nodes(data=True):
+        if attrs.get("kind") != "claim" or not abouts.get(node):
+            continue  # a claim about no actor is on no actor's timeline
+        cid = str(node)
+        text = str(attrs.get("text") or attrs.get("label") or "")
+        start = attrs.get("start")
+        start = int(start) if isinstance(start, int | float) and not isinstance(start, bool) else 0
+        if node in says:
+            sid = says[node]
+            s_label, s_kind = _label(kg, sid), kg.nodes[sid].get("source_kind")
+        else:
+            sid = attrs.get("source") or "unspecified"
+            s_label, s_kind = str(attrs.get("source_label") or sid), None
+        about = []
+        for a in abouts[node]:
+            about.append(str(a))
+            if str(a) not in actors:
+                a_attrs = kg.nodes[a]
+                actors[str(a)] = Actor(
+                    id=str(a), label=_label(kg, a),
+                    kind=_enum(ActorKind, a_attrs.get("actor_kind") or "group", ActorKind.GROUP),
+                    aliases=tuple(x.strip() for x in str(a_attrs.get("aliases") or "").split(";") if x.strip()),
+                )
+        item = attrs.get("item")
+        claims.append(Claim(
+            id=cid,
+            document=str(attrs.get("document") or ""),
+            item=item if isinstance(item, int) and not isinstance(item, bool) else None,
+            in_comment=bool(attrs.get("in_comment")),
+            content=Span(start, start + len(text), text),
+            source=Source(str(sid), s_label, _enum(SourceKind, s_kind or "unspecified", SourceKind.UNSPECIFIED)),
+            cue=None,
+            commitment=_enum(Commitment, attrs.get("commitment") or "certain", Commitment.CERTAIN),
+            polarity=_enum(Polarity, attrs.get("polarity") or "positive", Polarity.POSITIVE),
+            about=tuple(about),
+        ))
+        if node in dates:
+            bulletin[cid] = dates[node]
+        if attrs.get("cue"):
+            cues[cid] = str(attrs["cue"])
+    credibility = {cid: r.rating for cid, r in rate_claims(claims, relations).items()}
+    output = BuildOutput(claims=tuple(claims), actors=actors, relations=tuple(relations), dates=bulletin,
+                         credibility=credibility)
+    return output, actors, cues
 
 
 # ------------------------------------------------------------------------------------------- page

@@ -9,6 +9,9 @@
 
   var t0 = performance.now();
   var data = JSON.parse(document.getElementById("gb-data").textContent);
+  var tl = data.timeline || { actors: [], entries: {}, palette: [], otherColour: "#999999" };
+  // Shown before the network is built, so the network's canvas gets its final size at once.
+  if (tl.actors.length) document.getElementById("gb-timeline").hidden = false;
   var state = { hiddenKinds: {}, hiddenLinks: {} };
   // Milliseconds since navigation start at each loading step (read by benchmarks/html.py).
   var api = { data: data, ready: false, timings: { script: t0, parsed: performance.now() } };
@@ -67,7 +70,21 @@
   function claimInfo(id) {
     var d = data.details[id];
     if (d && d.kind === "claim") return d.info;
-    return data.claims[id] || null;
+    if (data.claims[id]) return data.claims[id];
+    // A claim the view does not draw (who-said-what): its timeline row has the essentials.
+    var t = tl.entries[id];
+    if (!t) return null;
+    return { text: t.content, source: t.source_label, cue: t.cue, commitment: t.commitment,
+             polarity: t.polarity, document: t.document, date: t.bulletin_date, about: t.about };
+  }
+
+  // Dates written in the claim itself: what the claim is about in time, not when it was reported.
+  function eventDates(id) {
+    var t = tl.entries[id];
+    if (!t || !t.event_dates.length) return null;
+    return t.event_dates.map(function (d) {
+      return d.value + " (\u201c" + d.text + "\u201d" + (d.year_inferred ? ", year from the bulletin" : "") + ")";
+    }).join("; ");
   }
 
   function claimBlock(id, heading) {
@@ -78,7 +95,9 @@
     box.appendChild(fieldList([
       ["source", info.source], ["cue", info.cue], ["commitment", info.commitment],
       ["polarity", info.polarity], ["about", info.about], ["document", info.document],
-      ["date", info.date], ["offsets", info.start !== undefined ? info.start + "\u2013" + info.end : null],
+      ["bulletin date", info.date], ["event dates", eventDates(id)],
+      ["credibility", tl.entries[id] ? tl.entries[id].credibility : null],
+      ["offsets", info.start !== undefined ? info.start + "\u2013" + info.end : null],
     ]));
     if (info.sentence) {
       box.appendChild(el("h3", "original sentence"));
@@ -140,6 +159,7 @@
   function showNode(id) {
     var d = data.details[id];
     clear(panel);
+    markTimeline(id);
     if (!d) return;
     panel.appendChild(heading(d.kind, d.label));
     if (d.kind === "claim") {
@@ -346,6 +366,215 @@
   }
   api.applyFilters = applyFilters;
   api.state = state;
+
+  // ------------------------------------------------------------------------------------ timeline
+  // Claims about one actor, one column per bulletin date (the document's date; undated claims in a
+  // last column), each entry coloured by its source. Dates the claim mentions are shown apart as
+  // "mentions ...". A red mark means another claim contradicts this one; green, corroborates.
+
+  var tlSection = document.getElementById("gb-timeline");
+  var tlSelect = document.getElementById("gb-tl-actor");
+  var tlLanes = document.getElementById("gb-tl-lanes");
+  var tlEntries = {};
+  var tlCurrent = null;
+  var tlMarked = null;
+  var tlActors = {};
+  tl.actors.forEach(function (a) { tlActors[a.id] = a; });
+
+  // Per actor, its sources by number of claims get the palette in turn; the rest share one grey.
+  function sourceColours(actor) {
+    var counts = {}, labels = {};
+    actor.claims.forEach(function (cid) {
+      var t = tl.entries[cid];
+      counts[t.source] = (counts[t.source] || 0) + 1;
+      labels[t.source] = t.source_label;
+    });
+    var order = Object.keys(counts).sort(function (a, b) {
+      return counts[b] - counts[a] || (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0);
+    });
+    var colours = {};
+    order.forEach(function (s, i) { colours[s] = i < tl.palette.length ? tl.palette[i] : tl.otherColour; });
+    return { order: order, counts: counts, labels: labels, colours: colours };
+  }
+
+  function markButton(cid, kind, others) {
+    var contra = kind === "contradicts";
+    var b = el("button", (contra ? "\u2715" : "+") + others.length, "gb-tl-mark " + (contra ? "gb-tl-contra" : "gb-tl-corro"));
+    b.type = "button";
+    b.title = (contra ? "contradicted" : "corroborated") + " by " + others.length + " claim" +
+      (others.length === 1 ? "" : "s") + ": show both sides";
+    b.setAttribute("aria-label", b.title);
+    b.setAttribute("data-link", kind);
+    b.addEventListener("click", function () { showLinks(cid, kind); });
+    return b;
+  }
+
+  function timelineEntry(cid, colour) {
+    var t = tl.entries[cid];
+    var row = el("div", null, "gb-tl-entry" + (t.contradicted_by.length ? " gb-tl-contested" : ""));
+    row.style.borderLeftColor = colour;
+    row.setAttribute("data-claim", cid);
+    var b = el("button", null, "gb-tl-claim");
+    b.type = "button";
+    b.title = t.source_label + (t.cue ? " (" + t.cue + ")" : "") + ": " + t.content;
+    b.appendChild(el("span", short(t.content, 160), "gb-tl-text"));
+    var stance = t.commitment + (t.polarity === "negative" ? ", negative" : "");
+    b.appendChild(el("span", short(t.source_label, 48) + (t.cue ? " \u00b7 " + short(t.cue, 32) : "") + " \u00b7 " + stance,
+      "gb-tl-meta"));
+    if (t.event_dates.length) {
+      var ev = el("span", "mentions " + t.event_dates.map(function (d) {
+        return d.value + (d.year_inferred ? "?" : "");
+      }).join(", "), "gb-tl-event");
+      // Not the bulletin date: dates written in the claim ("?": the year is the bulletin's).
+      ev.title = "dates the claim mentions (? = year taken from the bulletin date)";
+      b.appendChild(ev);
+    }
+    b.addEventListener("click", function () { selectClaim(cid); });
+    row.appendChild(b);
+    if (t.contradicted_by.length || t.corroborated_by.length) {
+      var marks = el("div", null, "gb-tl-marks");
+      if (t.contradicted_by.length) marks.appendChild(markButton(cid, "contradicts", t.contradicted_by));
+      if (t.corroborated_by.length) marks.appendChild(markButton(cid, "corroborates", t.corroborated_by));
+      row.appendChild(marks);
+    }
+    tlEntries[cid] = row;
+    return row;
+  }
+
+  function renderTimeline(actorId) {
+    var actor = tlActors[actorId];
+    if (!actor) return;
+    tlCurrent = actorId;
+    tlSelect.value = actorId;
+    tlEntries = {};
+    tlMarked = null;
+    clear(tlLanes);
+    var colours = sourceColours(actor);
+    var day = null, list = null, count = null, n = 0;
+    actor.claims.forEach(function (cid) {
+      var date = tl.entries[cid].bulletin_date || null;
+      if (!day || date !== day.getAttribute("data-date")) {
+        day = el("div", null, "gb-tl-day" + (date ? "" : " gb-tl-undated"));
+        day.setAttribute("data-date", date || "");
+        var head = el("div", date || "undated", "gb-tl-date");
+        head.title = date ? "bulletin date" : "no bulletin date known";
+        count = el("span", "", "gb-count");
+        head.appendChild(count);
+        day.appendChild(head);
+        list = el("div", null, "gb-tl-list");
+        day.appendChild(list);
+        tlLanes.appendChild(day);
+        n = 0;
+      }
+      list.appendChild(timelineEntry(cid, colours.colours[tl.entries[cid].source]));
+      count.textContent = String(++n);
+    });
+    var legend = document.getElementById("gb-tl-legend");
+    clear(legend);
+    var others = 0;
+    colours.order.forEach(function (s, i) {
+      if (i >= tl.palette.length) { others += colours.counts[s]; return; }
+      var item = el("span");
+      var sw = el("span", null, "gb-swatch");
+      sw.style.backgroundColor = colours.colours[s];
+      item.appendChild(sw);
+      item.appendChild(el("span", short(colours.labels[s], 40) + " " + colours.counts[s]));
+      legend.appendChild(item);
+    });
+    if (others) {
+      var rest = el("span");
+      var sw = el("span", null, "gb-swatch");
+      sw.style.backgroundColor = tl.otherColour;
+      rest.appendChild(sw);
+      rest.appendChild(el("span", "other sources " + others));
+      legend.appendChild(rest);
+    }
+    var shown = actor.claims.length;
+    document.getElementById("gb-tl-summary").textContent = actor.total + " claim" + (actor.total === 1 ? "" : "s") +
+      " by bulletin date \u00b7 \u2715 contradicted, + corroborated";
+    document.getElementById("gb-tl-note").textContent = shown < actor.total
+      ? "Showing the first " + shown.toLocaleString("en") + " of " + actor.total.toLocaleString("en") +
+        " claims by bulletin date (at most " + tl.cap.toLocaleString("en") + " per actor); " +
+        "draw a date range (--since / --until) to see the rest."
+      : "";
+  }
+
+  function markTimeline(cid) {
+    if (tlMarked) tlMarked.classList.remove("gb-tl-selected");
+    tlMarked = tlEntries[cid] || null;
+    if (tlMarked) {
+      tlMarked.classList.add("gb-tl-selected");
+      tlMarked.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  }
+
+  // A timeline entry: its node in the network when the view draws it, else its details alone.
+  function selectClaim(cid) {
+    if (data.details[cid] && nodes.get(cid)) {
+      selectNode(cid);
+      return;
+    }
+    network.unselectAll();
+    clear(panel);
+    markTimeline(cid);
+    var info = claimInfo(cid) || {};
+    panel.appendChild(heading("claim", short(info.text || cid, 120)));
+    panel.appendChild(claimBlock(cid, null));
+  }
+
+  // Both sides of a timeline entry's contradictions (or corroborations): the network's link when
+  // there is exactly one and the view draws it (score and evidence), else the claims side by side.
+  function showLinks(cid, kind) {
+    var t = tl.entries[cid];
+    var others = kind === "contradicts" ? t.contradicted_by : t.corroborated_by;
+    if (others.length === 1 && data.details[cid] && data.details[others[0]]) {
+      var found = edges.get({ filter: function (e) {
+        return e.kind === kind && ((e.from === cid && e.to === others[0]) || (e.to === cid && e.from === others[0]));
+      } });
+      if (found.length) {
+        network.selectEdges([found[0].id]);
+        showEdge(found[0].id);
+        markTimeline(cid);
+        return;
+      }
+    }
+    network.unselectAll();
+    clear(panel);
+    markTimeline(cid);
+    panel.appendChild(el("h2", kind));
+    panel.appendChild(claimBlock(cid, "this claim"));
+    others.forEach(function (other, i) {
+      var label = (kind === "contradicts" ? "contradicted by" : "corroborated by") +
+        (others.length > 1 ? " (" + (i + 1) + ")" : "");
+      panel.appendChild(claimBlock(other, label));
+    });
+  }
+
+  if (tl.actors.length) {
+    tl.actors.forEach(function (a) {
+      var opt = el("option", a.label + " (" + a.total + ")");
+      opt.value = a.id;
+      tlSelect.appendChild(opt);
+    });
+    tlSelect.addEventListener("change", function () { renderTimeline(tlSelect.value); });
+    var toggle = document.getElementById("gb-tl-toggle");
+    toggle.addEventListener("click", function () {
+      var open = tlLanes.hidden;
+      tlLanes.hidden = !open;
+      tlSection.classList.toggle("gb-collapsed", !open);
+      toggle.textContent = open ? "hide" : "show";
+      toggle.setAttribute("aria-expanded", String(open));
+      network.setSize("100%", "100%");
+      network.redraw();
+    });
+    renderTimeline(tl.selected && tlActors[tl.selected] ? tl.selected : tl.actors[0].id);
+  }
+  api.timeline = {
+    select: renderTimeline,
+    selected: function () { return tlCurrent; },
+    selectClaim: selectClaim,
+    showLinks: showLinks,
+  };
 
   // ------------------------------------------------------------------------------------ layout
 
