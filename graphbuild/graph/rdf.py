@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import Graph
@@ -49,72 +49,122 @@ log = logging.getLogger("graphbuild")
 #: (subject, predicate, object, graph IRI) — what every builder here yields.
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 
-__all__ = ["Quad", "document_quads", "iter_quads", "relation_quads", "to_dataset", "to_oxigraph"]
+__all__ = ["Quad", "document_graph_oxigraph", "document_quads", "iter_quads", "relation_quads", "to_dataset", "to_oxigraph"]
 
 _DATE_TYPES = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date),
-    (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
-    (re.compile(r"\d{4}"), XSD.gYear),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), str(XSD.date)),
+    (re.compile(r"\d{4}-\d{2}"), str(XSD.gYearMonth)),
+    (re.compile(r"\d{4}"), str(XSD.gYear)),
 )
 
 
-def _date(value: str) -> Literal:
+class _Lit(NamedTuple):
+    """A literal while a graph is built: the lexical form given and its datatype IRI (None: a string).
+
+    Graphs are built from plain strings (IRIs) and these tuples, and turned into rdflib or pyoxigraph
+    terms at the end, each distinct term once: hashing and comparing rdflib terms (and validating every
+    IRI again and again) was most of the cost of building a document's graph.
+    """
+
+    lexical: str
+    datatype: str | None = None
+
+
+class _Terms:
+    """A namespace's terms as plain IRI strings, each looked up in the (closed) rdflib namespace once."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = str(getattr(self._namespace, name))  # GB is closed: a typo still raises AttributeError
+        setattr(self, name, value)
+        return value
+
+
+_GB, _DCTERMS, _OA, _PROV, _RDF, _RDFS, _SKOS, _XSD = map(_Terms, (GB, DCTERMS, OA, PROV, RDF, RDFS, SKOS, XSD))
+_INTEGER, _NON_NEGATIVE = str(XSD.integer), str(XSD.nonNegativeInteger)
+_TRUE = _Lit("true", str(XSD.boolean))
+#: Datatypes whose lexical forms this module only writes in canonical form (``str(int)``, "true"): rdflib
+#: would not change them, so pyoxigraph terms are made from them directly, without an rdflib Literal.
+_CANONICAL = frozenset({_INTEGER, _NON_NEGATIVE, str(XSD.boolean)})
+
+
+def _date(value: str) -> _Lit:
     # Headers are sometimes only partly legible; type what we have instead of inventing a day.
     for pattern, datatype in _DATE_TYPES:
         if pattern.fullmatch(value):
-            return Literal(value, datatype=datatype)
-    return Literal(value)
+            return _Lit(value, datatype)
+    return _Lit(value)
 
 
-def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
-    return Literal(str(int(value)), datatype=datatype)
+def _int(value: int, datatype: str = _INTEGER) -> _Lit:
+    return _Lit(str(int(value)), datatype)
 
 
-def _score(value: float) -> Literal:
+def _score(value: float) -> _Lit:
     # A canonical decimal lexical form, so rdflib and Oxigraph print the same bytes.
     d = Decimal(repr(round(float(value), 6))).normalize()
     text = format(d, "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return _Lit(text if "." in text else text + ".0", str(XSD.decimal))
+
+
+def _concept(function: Callable[[Any], URIRef]) -> Callable[[Any], str]:
+    """A vocab concept function (``commitment`` etc.) returning the IRI string, cached per value."""
+    cache: dict[Any, str] = {}
+
+    def iri(value: Any) -> str:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = str(function(value))
+        return found
+
+    return iri
+
+
+_actor_kind, _commitment, _polarity, _source_kind, _link_property = map(
+    _concept, (actor_kind, commitment, polarity, source_kind, link_property))
 
 
 class _DocumentWriter:
-    """Collects the quads of one document's named graph."""
+    """Collects the triples of one document's named graph (IRIs as str, literals as :class:`_Lit`)."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.sha = document.sha256
-        self.doc = URIRef(ids.document_iri(self.sha))
-        self.graph = URIRef(ids.graph_iri(self.sha))
-        self.quads: list[Quad] = []
-        self._seen: set[Quad] = set()
-        self._seen_spans: set[URIRef] = set()
+        self.doc = ids.document_iri(self.sha)
+        self.graph = ids.graph_iri(self.sha)
+        self.triples: list[tuple[str, str, str | _Lit]] = []
+        self._seen: set[tuple[str, str, str | _Lit]] = set()
+        self._seen_spans: set[str] = set()
         self._mismatch_logged = False
 
-    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+    def add(self, s: str, p: str, o: str | _Lit) -> None:
         # Sources and actors recur claim after claim; state each fact once per graph.
-        quad = (s, p, o, self.graph)
-        if quad not in self._seen:
-            self._seen.add(quad)
-            self.quads.append(quad)
+        triple = (s, p, o)
+        if triple not in self._seen:
+            self._seen.add(triple)
+            self.triples.append(triple)
 
-    def span(self, role: str, span: Span, *, quote: bool = True, document: Document | None = None) -> URIRef:
+    def span(self, role: str, span: Span, *, quote: bool = True, document: Document | None = None) -> str:
         """Add (once) the oa:SpecificResource of ``span`` and return its IRI.
 
         ``document`` is the text the span points into when it is not this graph's own document
         (evidence for a link between claims of two documents).
         """
         document = document or self.document
-        iri = URIRef(ids.span_iri(document.sha256, role, span.start, span.end))
+        iri = ids.span_iri(document.sha256, role, span.start, span.end)
         if iri in self._seen_spans:
             return iri
         self._seen_spans.add(iri)
-        self.add(iri, RDF.type, OA.SpecificResource)
-        self.add(iri, OA.hasSource, URIRef(ids.document_iri(document.sha256)))
-        position = URIRef(iri + "#position")
-        self.add(iri, OA.hasSelector, position)
-        self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, _int(span.start, XSD.nonNegativeInteger))
-        self.add(position, OA.end, _int(span.end, XSD.nonNegativeInteger))
+        add = self.add
+        add(iri, _RDF.type, _OA.SpecificResource)
+        add(iri, _OA.hasSource, self.doc if document is self.document else ids.document_iri(document.sha256))
+        position = iri + "#position"
+        add(iri, _OA.hasSelector, position)
+        add(position, _RDF.type, _OA.TextPositionSelector)
+        add(position, _OA.start, _Lit(str(int(span.start)), _NON_NEGATIVE))
+        add(position, _OA.end, _Lit(str(int(span.end)), _NON_NEGATIVE))
         if quote:
             exact = document.text[span.start:span.end]
             if exact != span.text and not self._mismatch_logged:
@@ -122,147 +172,214 @@ class _DocumentWriter:
                 log.warning("%s: a %s span's text differs from the document at [%d, %d)",
                             document.id, role, span.start, span.end)
                 self._mismatch_logged = True
-            selector = URIRef(iri + "#quote")
-            self.add(iri, OA.hasSelector, selector)
-            self.add(selector, RDF.type, OA.TextQuoteSelector)
-            self.add(selector, OA.exact, Literal(exact))
+            selector = iri + "#quote"
+            add(iri, _OA.hasSelector, selector)
+            add(selector, _RDF.type, _OA.TextQuoteSelector)
+            add(selector, _OA.exact, _Lit(exact))
         return iri
 
+    def rdflib_quads(self) -> list[Quad]:
+        """The triples as rdflib quads in this document's graph (each distinct term built once)."""
+        terms: dict[str | _Lit, Node] = {}
+        graph = URIRef(self.graph)
 
-def _item_iri(sha: str, item: Item) -> URIRef:
-    return URIRef(ids.part_iri(sha, "item", item.span.start, item.span.end))
+        def term(t: str | _Lit) -> Node:
+            node = terms.get(t)
+            if node is None:
+                if isinstance(t, str):
+                    node = URIRef(t)
+                else:
+                    node = Literal(t.lexical, datatype=URIRef(t.datatype) if t.datatype is not None else None)
+                terms[t] = node
+            return node
+
+        return [(term(s), term(p), term(o), graph) for s, p, o in self.triples]  # type: ignore[misc]
 
 
-def _container(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> URIRef:
+def _ox_literal(t: _Lit) -> Any:
+    import pyoxigraph as ox
+
+    if t.datatype is None:
+        return ox.Literal(t.lexical)
+    if t.datatype in _CANONICAL:
+        return ox.Literal(t.lexical, datatype=ox.NamedNode(t.datatype))
+    # Anything else (dates, decimals) takes the lexical form rdflib gives it, as before.
+    lit = Literal(t.lexical, datatype=URIRef(t.datatype))
+    return ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+
+
+def _item_iri(sha: str, item: Item) -> str:
+    return ids.part_iri(sha, "item", item.span.start, item.span.end)
+
+
+def _container(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> str:
     """The comment, else the item, else the document whose span holds the claim's content."""
     at = claim.content.start
     for item in items:
         if item.span.start <= at < item.span.end or (item.span.start == at == item.span.end):
             for c in item.comments:
                 if c.span.start <= at < c.span.end:
-                    return URIRef(ids.part_iri(w.sha, "comment", c.span.start, c.span.end))
+                    return ids.part_iri(w.sha, "comment", c.span.start, c.span.end)
             return _item_iri(w.sha, item)
     return w.doc
 
 
 def document_quads(extraction: Extraction) -> list[Quad]:
     """All quads of one document's named graph: document, structure, actors, sources, claims."""
+    return _document_writer(extraction).rdflib_quads()
+
+
+def document_graph_oxigraph(extraction: Extraction, links: Iterable[tuple[Relation, Document, Document | None]] = ()
+                            ) -> list:
+    """One document's named graph with the given links, as distinct ``pyoxigraph.Quad``s.
+
+    The same quads as :func:`document_quads` plus :func:`relation_quads` of each ``(relation,
+    from_document, to_document)``, all in the document's graph, without building rdflib terms (what
+    store ingest writes). pyoxigraph is imported here, not at module import.
+    """
+    import pyoxigraph as ox
+
+    w = _document_writer(extraction)
+    for relation, from_document, to_document in links:
+        _relation_triples(w, relation, from_document, to_document)
+    terms: dict[str | _Lit, Any] = {}
+    named_node, quad = ox.NamedNode, ox.Quad
+    graph = named_node(w.graph)
+    out = []
+    for s, p, o in w.triples:
+        ts = terms.get(s)
+        if ts is None:
+            ts = terms[s] = named_node(s)
+        tp = terms.get(p)
+        if tp is None:
+            tp = terms[p] = named_node(p)
+        to = terms.get(o)
+        if to is None:
+            to = terms[o] = named_node(o) if isinstance(o, str) else _ox_literal(o)
+        out.append(quad(ts, tp, to, graph))
+    return out
+
+
+def _document_writer(extraction: Extraction) -> _DocumentWriter:
     seg = extraction.segmentation
     w = _DocumentWriter(seg.document)
     doc, document = w.doc, seg.document
+    add = w.add
 
-    w.add(doc, RDF.type, GB.Document)
-    w.add(doc, DCTERMS.identifier, Literal(document.id))
-    w.add(doc, GB.sha256, Literal(document.sha256))
-    w.add(doc, GB.text, Literal(document.text))
+    add(doc, _RDF.type, _GB.Document)
+    add(doc, _DCTERMS.identifier, _Lit(document.id))
+    add(doc, _GB.sha256, _Lit(document.sha256))
+    add(doc, _GB.text, _Lit(document.text))
     meta = seg.meta
     if meta.classification:
-        w.add(doc, GB.classification, Literal(meta.classification))
+        add(doc, _GB.classification, _Lit(meta.classification))
     if meta.date:
-        w.add(doc, DCTERMS.issued, _date(meta.date))
+        add(doc, _DCTERMS.issued, _date(meta.date))
     if meta.released:
-        w.add(doc, GB.releaseDate, _date(meta.released))
+        add(doc, _GB.releaseDate, _date(meta.released))
 
-    section_iris: list[tuple[int, str, URIRef]] = []
+    section_iris: list[tuple[int, str, str]] = []
     for section in seg.sections:
-        iri = URIRef(ids.part_iri(w.sha, "section", section.heading.start, section.heading.end))
+        iri = ids.part_iri(w.sha, "section", section.heading.start, section.heading.end)
         section_iris.append((section.heading.start, section.name, iri))
-        w.add(iri, RDF.type, GB.Section)
-        w.add(iri, DCTERMS.isPartOf, doc)
-        w.add(iri, RDFS.label, Literal(section.name))
-        w.add(iri, GB.headline, w.span("heading", section.heading))
+        add(iri, _RDF.type, _GB.Section)
+        add(iri, _DCTERMS.isPartOf, doc)
+        add(iri, _RDFS.label, _Lit(section.name))
+        add(iri, _GB.headline, w.span("heading", section.heading))
 
     for item in seg.items:
         iri = _item_iri(w.sha, item)
-        w.add(iri, RDF.type, GB.Item)
-        w.add(iri, DCTERMS.isPartOf, doc)
-        w.add(iri, GB.span, w.span("item", item.span, quote=False))
+        add(iri, _RDF.type, _GB.Item)
+        add(iri, _DCTERMS.isPartOf, doc)
+        add(iri, _GB.span, w.span("item", item.span, quote=False))
         if item.number is not None:
-            w.add(iri, GB.number, _int(item.number))
+            add(iri, _GB.number, _int(item.number))
         if item.headline is not None:
-            w.add(iri, GB.headline, w.span("headline", item.headline))
+            add(iri, _GB.headline, w.span("headline", item.headline))
         if item.country is not None:
-            w.add(iri, GB.country, w.span("country", item.country))
+            add(iri, _GB.country, w.span("country", item.country))
         if item.truncated:
-            w.add(iri, GB.truncated, Literal(True))
+            add(iri, _GB.truncated, _TRUE)
         if item.is_comment_item:
-            w.add(iri, GB.commentItem, Literal(True))
+            add(iri, _GB.commentItem, _TRUE)
         if item.section:
             # The section of that name printed last before the item (headings repeat across pages).
             candidates = [s for s in section_iris if s[1] == item.section]
             before = [s for s in candidates if s[0] <= item.span.start]
             if before or candidates:
-                w.add(iri, GB.section, (before or candidates)[-1][2])
+                add(iri, _GB.section, (before or candidates)[-1][2])
         for c in item.comments:
-            ciri = URIRef(ids.part_iri(w.sha, "comment", c.span.start, c.span.end))
-            w.add(ciri, RDF.type, GB.Comment)
-            w.add(ciri, DCTERMS.isPartOf, iri)
-            w.add(ciri, GB.span, w.span("comment", c.span, quote=False))
+            ciri = ids.part_iri(w.sha, "comment", c.span.start, c.span.end)
+            add(ciri, _RDF.type, _GB.Comment)
+            add(ciri, _DCTERMS.isPartOf, iri)
+            add(ciri, _GB.span, w.span("comment", c.span, quote=False))
 
     for r in seg.redactions:
-        iri = URIRef(ids.part_iri(w.sha, "redaction", r.span.start, r.span.end))
-        w.add(iri, RDF.type, GB.Redaction)
-        w.add(iri, DCTERMS.isPartOf, doc)
-        w.add(iri, GB.code, Literal(r.code))
-        w.add(iri, GB.span, w.span("redaction", r.span))
+        iri = ids.part_iri(w.sha, "redaction", r.span.start, r.span.end)
+        add(iri, _RDF.type, _GB.Redaction)
+        add(iri, _DCTERMS.isPartOf, doc)
+        add(iri, _GB.code, _Lit(r.code))
+        add(iri, _GB.span, w.span("redaction", r.span))
 
     for actor in extraction.actors:
-        iri = URIRef(ids.agent_iri(actor.id))
-        w.add(iri, RDF.type, GB.Actor)
-        w.add(iri, DCTERMS.identifier, Literal(actor.id))
-        w.add(iri, SKOS.prefLabel, Literal(actor.label))
-        w.add(iri, GB.actorKind, actor_kind(actor.kind))
+        iri = ids.agent_iri(actor.id)
+        add(iri, _RDF.type, _GB.Actor)
+        add(iri, _DCTERMS.identifier, _Lit(actor.id))
+        add(iri, _SKOS.prefLabel, _Lit(actor.label))
+        add(iri, _GB.actorKind, _actor_kind(actor.kind))
         for alias in actor.aliases:
             if alias != actor.label:
-                w.add(iri, SKOS.altLabel, Literal(alias))
+                add(iri, _SKOS.altLabel, _Lit(alias))
         # Case-folded id, label and aliases: what name lookups (claims-about, timeline) match
         # against with an index lookup instead of lower-casing every label in the store.
         for key in sorted({name.casefold() for name in (actor.id, actor.label, *actor.aliases)}):
-            w.add(iri, SKOS.hiddenLabel, Literal(key))
+            add(iri, _SKOS.hiddenLabel, _Lit(key))
         for m in actor.mentions:
-            w.add(iri, GB.mention, w.span("mention", m))
+            add(iri, _GB.mention, w.span("mention", m))
 
     for claim in extraction.claims:
         _claim_quads(w, seg.items, claim)
-    return w.quads
+    return w
 
 
 def _claim_quads(w: _DocumentWriter, items: tuple[Item, ...], claim: Claim) -> None:
-    iri = URIRef(ids.claim_iri(claim.id))
-    source = URIRef(ids.agent_iri(claim.source.id))
-    w.add(iri, RDF.type, GB.Claim)
-    w.add(iri, DCTERMS.identifier, Literal(claim.id))
-    w.add(iri, RDFS.label, Literal(w.document.text[claim.content.start:claim.content.end]))
-    w.add(iri, GB.content, w.span("content", claim.content))
-    w.add(iri, GB.contentStart, _int(claim.content.start, XSD.nonNegativeInteger))
-    w.add(iri, DCTERMS.isPartOf, _container(w, items, claim))
-    w.add(iri, PROV.wasQuotedFrom, w.doc)
-    w.add(iri, PROV.wasAttributedTo, source)
-    w.add(iri, GB.commitment, commitment(claim.commitment))
-    w.add(iri, GB.polarity, polarity(claim.polarity))
+    iri = ids.claim_iri(claim.id)
+    source = ids.agent_iri(claim.source.id)
+    text, add = w.document.text, w.add
+    add(iri, _RDF.type, _GB.Claim)
+    add(iri, _DCTERMS.identifier, _Lit(claim.id))
+    add(iri, _RDFS.label, _Lit(text[claim.content.start:claim.content.end]))
+    add(iri, _GB.content, w.span("content", claim.content))
+    add(iri, _GB.contentStart, _int(claim.content.start, _NON_NEGATIVE))
+    add(iri, _DCTERMS.isPartOf, _container(w, items, claim))
+    add(iri, _PROV.wasQuotedFrom, w.doc)
+    add(iri, _PROV.wasAttributedTo, source)
+    add(iri, _GB.commitment, _commitment(claim.commitment))
+    add(iri, _GB.polarity, _polarity(claim.polarity))
     if claim.cue is not None:
-        w.add(iri, GB.cue, w.span("cue", claim.cue))
-        w.add(iri, GB.cueText, Literal(w.document.text[claim.cue.start:claim.cue.end]))
+        add(iri, _GB.cue, w.span("cue", claim.cue))
+        add(iri, _GB.cueText, _Lit(text[claim.cue.start:claim.cue.end]))
     if claim.source.mention is not None:
-        w.add(iri, GB.sourceMention, w.span("source", claim.source.mention))
+        add(iri, _GB.sourceMention, w.span("source", claim.source.mention))
     if claim.sentence is not None:
-        w.add(iri, GB.sentence, w.span("sentence", claim.sentence))
+        add(iri, _GB.sentence, w.span("sentence", claim.sentence))
     for actor in claim.about:
-        w.add(iri, GB.about, URIRef(ids.agent_iri(actor)))
+        add(iri, _GB.about, ids.agent_iri(actor))
     if claim.relayed_by:
-        w.add(iri, GB.relayedBy, URIRef(ids.agent_iri(claim.relayed_by)))
+        add(iri, _GB.relayedBy, ids.agent_iri(claim.relayed_by))
     # The source as this document names it; several documents may label one source differently.
-    w.add(source, RDF.type, GB.Source)
-    w.add(source, DCTERMS.identifier, Literal(claim.source.id))
-    w.add(source, SKOS.prefLabel, Literal(claim.source.label))
-    w.add(source, GB.sourceKind, source_kind(claim.source.kind))
+    kind = _source_kind(claim.source.kind)
+    add(source, _RDF.type, _GB.Source)
+    add(source, _DCTERMS.identifier, _Lit(claim.source.id))
+    add(source, _SKOS.prefLabel, _Lit(claim.source.label))
+    add(source, _GB.sourceKind, kind)
     # The same label and kind, and the content start and cue text above, copied onto the claim: a
     # source node is described in every document that cites it, and Oxigraph joins such shared
     # subjects inside GRAPH ?g by scanning all their graphs (who-said-what at 2M quads: 5.9 s with
     # the join, 1.3 s without; BENCHMARKS.md "SPARQL and stores"). Copies stay in the claim's own
     # graph, so replacing or dropping the document replaces or drops them too.
-    w.add(iri, GB.sourceLabel, Literal(claim.source.label))
-    w.add(iri, GB.claimSourceKind, source_kind(claim.source.kind))
+    add(iri, _GB.sourceLabel, _Lit(claim.source.label))
+    add(iri, _GB.claimSourceKind, kind)
 
 
 def _span_document(span: Span, *documents: Document) -> Document | None:
@@ -277,23 +394,29 @@ def _span_document(span: Span, *documents: Document) -> Document | None:
 def relation_quads(relation: Relation, from_document: Document, to_document: Document | None = None) -> list[Quad]:
     """Quads of one claim-claim link, in the named graph of its source claim's document."""
     w = _DocumentWriter(from_document)
-    a, b = URIRef(ids.claim_iri(relation.source_claim)), URIRef(ids.claim_iri(relation.target_claim))
-    prop = link_property(relation.type)
+    _relation_triples(w, relation, from_document, to_document)
+    return w.rdflib_quads()
+
+
+def _relation_triples(w: _DocumentWriter, relation: Relation, from_document: Document,
+                      to_document: Document | None) -> None:
+    a, b = ids.claim_iri(relation.source_claim), ids.claim_iri(relation.target_claim)
+    prop = _link_property(relation.type)
     rid = ids.relation_id(relation.type.value, relation.source_claim, relation.target_claim)
-    node = URIRef(ids.relation_iri(rid))
+    node = ids.relation_iri(rid)
     w.add(a, prop, b)
-    w.add(node, RDF.type, GB.ClaimLink)
-    w.add(node, GB.linkType, prop)
-    w.add(node, GB.linkFrom, a)
-    w.add(node, GB.linkTo, b)
-    w.add(node, GB.score, _score(relation.score))
+    w.add(node, _RDF.type, _GB.ClaimLink)
+    w.add(node, _GB.linkType, prop)
+    w.add(node, _GB.linkFrom, a)
+    w.add(node, _GB.linkTo, b)
+    w.add(node, _GB.score, _score(relation.score))
     for i, ev in enumerate(relation.evidence):
-        eiri = URIRef(f"{node}/evidence-{i}")
-        w.add(node, GB.evidence, eiri)
-        w.add(eiri, RDF.type, GB.Evidence)
-        w.add(eiri, GB.signal, Literal(ev.signal))
+        eiri = f"{node}/evidence-{i}"
+        w.add(node, _GB.evidence, eiri)
+        w.add(eiri, _RDF.type, _GB.Evidence)
+        w.add(eiri, _GB.signal, _Lit(ev.signal))
         if ev.note:
-            w.add(eiri, RDFS.comment, Literal(ev.note))
+            w.add(eiri, _RDFS.comment, _Lit(ev.note))
         for span in ev.spans:
             doc = _span_document(span, from_document, *([to_document] if to_document else []))
             if doc is None:
@@ -301,8 +424,7 @@ def relation_quads(relation: Relation, from_document: Document, to_document: Doc
                             span.start, span.end, rid)
                 continue
             # The link lives in its source claim's graph, wherever the supporting text is.
-            w.add(eiri, GB.evidenceSpan, w.span("evidence", span, document=doc))
-    return w.quads
+            w.add(eiri, _GB.evidenceSpan, w.span("evidence", span, document=doc))
 
 
 def iter_quads(extractions: Iterable[Extraction], relations: Iterable[Relation] = ()) -> Iterator[Quad]:
