@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from graphbuild import ids
-from graphbuild.graph.rdf import document_quads, relation_quads
+from graphbuild.graph.rdf import document_graph_oxigraph
 from graphbuild.records import (
     Actor,
     ActorKind,
@@ -188,6 +188,7 @@ class Ingestor:
         """Register ``document.id`` on the stored graph that already holds the same text."""
         graph = ids.graph_iri(document.sha256)
         self._unregister(document.id, keep=graph)
+        self._forget(graph)  # its smallest id, the one read back, may change
         quad = ox.Quad(ox.NamedNode(ids.document_iri(document.sha256)), _DCTERMS_IDENTIFIER,
                        ox.Literal(document.id), ox.NamedNode(graph))
         self.backend.put_graph(graph, [quad])  # adding one quad: all or nothing like any put
@@ -212,11 +213,16 @@ class Ingestor:
             relations = _link(extraction, linked, self._views_of(loaded))
         docs = {c.id: ex.document for ex in linked for c in ex.claims}
         docs.update({c.id: document for c in extraction.claims})
-        rdf_quads = list(document_quads(extraction))
-        for rel in relations:
-            rdf_quads.extend(relation_quads(rel, docs[rel.source_claim], docs.get(rel.target_claim)))
-        self.backend.put_graph(graph, _quads(rdf_quads, graph))
+        quads = document_graph_oxigraph(
+            extraction, [(rel, docs[rel.source_claim], docs.get(rel.target_claim)) for rel in relations])
+        self.backend.put_graph(graph, quads)
         self._by_id[document.id] = [StoredDocument(document.id, document.sha256, graph)]
+        if self.link:
+            # The document as read_extractions would read it back (parsed from the very quads just
+            # written), so later documents of this run link against it without reading the store.
+            stored = extraction_from_quads(quads, actors=False)
+            if stored is not None:
+                self._remember(graph, stored)
         return Outcome(document.id, "added" if action == "new" else "replaced", graph,
                        claims=len(extraction.claims), links=len(relations))
 
@@ -239,8 +245,21 @@ class Ingestor:
                                                  ox.Literal(document_id), ox.NamedNode(doc.graph)))
             else:
                 self.backend.drop_document(doc.graph)
-                self._cache.pop(doc.graph, None)
-                self._views.pop(doc.graph, None)
+            self._forget(doc.graph)
+
+    def _forget(self, graph: str) -> None:
+        self._cache.pop(graph, None)
+        self._views.pop(graph, None)
+
+    def _remember(self, graph: str, extraction: Extraction) -> None:
+        self._cache[graph] = extraction
+        self._cache.move_to_end(graph)
+        self._trim()
+
+    def _trim(self) -> None:
+        while len(self._cache) > self._cache_size:
+            graph, _ = self._cache.popitem(last=False)
+            self._views.pop(graph, None)
 
     # -- incremental linking ----------------------------------------------------------------------
 
@@ -275,9 +294,7 @@ class Ingestor:
             if g in self._cache:
                 self._cache.move_to_end(g)
                 out.append((g, self._cache[g]))
-        while len(self._cache) > self._cache_size:
-            graph, _ = self._cache.popitem(last=False)
-            self._views.pop(graph, None)
+        self._trim()
         return out
 
     def _views_of(self, loaded: Sequence[tuple[str, Extraction]]) -> list[list[ClaimView]] | None:
