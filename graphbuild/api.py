@@ -230,17 +230,18 @@ class KnowledgeGraph:
 
     def render_html(self, *, view: str = "full", focus: str | None = None, since: str | date | None = None,
                     until: str | date | None = None, title: str = "graphbuild: who said what",
-                    query: str | None = None, params: Mapping[str, str] | None = None) -> str:
+                    query: str | None = None, params: Mapping[str, str] | None = None,
+                    actor: str | None = None) -> str:
         """The self-contained interactive page :meth:`to_html` writes (arguments as there)."""
         from graphbuild.export.html import render_html
 
         return render_html(self._drawn(query, params), view=view, focus=focus, since=since, until=until,
-                           title=title)
+                           title=title, actor=actor)
 
     def to_html(self, path: str | Path, *, view: str = "full", focus: str | None = None,
                 since: str | date | None = None, until: str | date | None = None,
                 title: str = "graphbuild: who said what", query: str | None = None,
-                params: Mapping[str, str] | None = None) -> Path:
+                params: Mapping[str, str] | None = None, actor: str | None = None) -> Path:
         """Write the interactive network as one offline HTML file (atomically).
 
         Args:
@@ -252,6 +253,8 @@ class KnowledgeGraph:
             title: Page title.
             query: Draw only what this preset or SPARQL query names (:meth:`picture`).
             params: Values bound to the query's variables.
+            actor: Actor id, label or alias whose claims the timeline section opens on (default:
+                the most-mentioned actor).
 
         Returns:
             The path written.
@@ -259,7 +262,7 @@ class KnowledgeGraph:
         from graphbuild.export.html import write_html
 
         return write_html(self._drawn(query, params), path, view=view, focus=focus, since=since, until=until,
-                          title=title)
+                          title=title, actor=actor)
 
     def _drawn(self, query: str | None, params: Mapping[str, str] | None) -> nx.MultiDiGraph:
         return self.to_networkx() if query is None else self.picture(query, **dict(params or {}))
