@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 
 from graphbuild.link.blocking import candidate_pairs
@@ -120,13 +121,20 @@ def _renumber(views: Sequence[ClaimView], places: frozenset[str]) -> list[ClaimV
         key = (v.claim.document, v.doc_index)
         if key != previous:
             previous, index = key, index + 1
-        changes: dict[str, object] = {}
-        if v.doc_index != index:
-            changes["doc_index"] = index
-        if places and v.agents & places:
-            changes["agents"] = v.agents - places
-        out.append(dataclasses.replace(v, **changes) if changes else v)
+        agents = v.agents - places if places and v.agents & places else v.agents
+        if v.doc_index != index or agents is not v.agents:
+            # What dataclasses.replace(v, doc_index=..., agents=...) makes, several times faster (this
+            # runs over every stored view on every ingest).
+            values = list(_VIEW_VALUES(v))
+            values[_DOC_INDEX], values[_AGENTS] = index, agents
+            v = ClaimView(*values)
+        out.append(v)
     return out
+
+
+_VIEW_FIELDS = tuple(f.name for f in dataclasses.fields(ClaimView))
+_VIEW_VALUES = operator.attrgetter(*_VIEW_FIELDS)
+_DOC_INDEX, _AGENTS = _VIEW_FIELDS.index("doc_index"), _VIEW_FIELDS.index("agents")
 
 
 def link_new(new_views: Sequence[ClaimView], stored_views: Sequence[ClaimView], *, places: Iterable[str] = (),

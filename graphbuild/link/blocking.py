@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from graphbuild.link.views import ClaimView
 
@@ -25,7 +26,7 @@ def _sort_key(v: ClaimView) -> tuple[int, int, int]:
 
 def blocks(views: Sequence[ClaimView], *, rare_stems: int = RARE_STEMS) -> dict[tuple, list[int]]:
     """Block key -> indices of the views in that block."""
-    df = Counter(s for v in views for s in v.stems)
+    df = Counter(chain.from_iterable(v.stems for v in views))
     out: dict[tuple, list[int]] = {}
     for i, v in enumerate(views):
         keys: set[tuple] = set()
@@ -34,8 +35,8 @@ def blocks(views: Sequence[ClaimView], *, rare_stems: int = RARE_STEMS) -> dict[
             keys.add(("frame-item", hit.frame, item))
             keys.update(("frame-actor", hit.frame, a) for a in v.claim.about)
         # Stems seen in one claim only cannot pair; among the rest the rarest are the most telling.
-        shared = sorted((s for s in v.stems if df[s] > 1), key=lambda s: (df[s], s))
-        keys.update(("stem", s) for s in shared[:rare_stems])
+        shared = sorted((n, s) for s in v.stems if (n := df[s]) > 1)
+        keys.update(("stem", s) for _, s in shared[:rare_stems])
         keys.update(("stem", s) for s in v.negated_stems if df[s] > 1)
         for key in keys:
             out.setdefault(key, []).append(i)
@@ -46,18 +47,21 @@ def candidate_pairs(views: Sequence[ClaimView], *, window_days: int = 31, neighb
                     rare_stems: int = RARE_STEMS) -> Iterator[tuple[int, int]]:
     """Yield each candidate pair ``(i, j)`` of view indices once, ``i < j``."""
     seen: set[tuple[int, int]] = set()
+    sort_keys = [_sort_key(v) for v in views]
+    dates = [v.date for v in views]
+    documents = [v.doc_index for v in views]
     for members in blocks(views, rare_stems=rare_stems).values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda i: _sort_key(views[i]))
+        members.sort(key=sort_keys.__getitem__)
         for p, i in enumerate(members):
-            di = views[i].date
+            di = dates[i]
             for j in members[p + 1:p + 1 + neighbours]:
-                dj = views[j].date
+                dj = dates[j]
                 if di is None or dj is None:
                     # Without a date there is no telling whether two reports are contemporary:
                     # undated claims are compared within their own document only.
-                    if views[i].doc_index != views[j].doc_index:
+                    if documents[i] != documents[j]:
                         continue
                 elif dj - di > window_days:
                     break
