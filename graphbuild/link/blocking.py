@@ -9,6 +9,7 @@ therefore at most ``n * blocks_per_claim * neighbours``: linear in the number of
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -35,8 +36,9 @@ def blocks(views: Sequence[ClaimView], *, rare_stems: int = RARE_STEMS) -> dict[
             keys.add(("frame-item", hit.frame, item))
             keys.update(("frame-actor", hit.frame, a) for a in v.claim.about)
         # Stems seen in one claim only cannot pair; among the rest the rarest are the most telling.
-        shared = sorted((n, s) for s in v.stems if (n := df[s]) > 1)
-        keys.update(("stem", s) for _, s in shared[:rare_stems])
+        ranked = sorted(zip(map(df.__getitem__, v.stems), v.stems))
+        first = bisect_left(ranked, (2,))  # past the stems of count 1
+        keys.update(("stem", s) for _, s in ranked[first:first + rare_stems])
         keys.update(("stem", s) for s in v.negated_stems if df[s] > 1)
         for key in keys:
             out.setdefault(key, []).append(i)
