@@ -106,6 +106,18 @@ def test_link_new_equals_link_claims_restricted_to_new_claims(seed):
     assert link_new([], both, places=places) == []
 
 
+def test_renumbered_cached_views_equal_views_built_together():
+    from graphbuild.link import _renumber
+
+    lexicon = load_lexicon()
+    extractions = corpus(8, seed=4)
+    places = frozenset(a.id for ex in extractions for a in ex.actors if a.kind == ActorKind.PLACE)
+    cached = [v for ex in extractions for v in views_from_extractions([ex], lexicon=lexicon)]
+    together = views_from_extractions(extractions, lexicon=lexicon)
+    assert places and any("vistula" in v.agents for v in cached)
+    assert _renumber(cached, places) == together
+
+
 def test_the_corpus_exercises_triangles_through_stored_claims():
     """Without scoring stored-stored pairs for the triangle rule, link_new would keep extra links."""
     lexicon = load_lexicon()

@@ -14,7 +14,14 @@ from rdflib.compare import isomorphic
 
 from graphbuild import ids
 from graphbuild.export.rdf import FILES, jsonld_context, write_rdf, write_rdf_exports
-from graphbuild.graph.rdf import iter_quads, to_dataset
+from graphbuild.graph.rdf import (
+    document_graph_oxigraph,
+    document_quads,
+    iter_quads,
+    relation_quads,
+    to_dataset,
+    to_oxigraph,
+)
 from graphbuild.graph.vocab import GB, OA, PROV, RDF, RDFS, SKOS
 from graphbuild.records import (
     Claim,
@@ -178,6 +185,25 @@ def test_ingesting_a_document_twice_adds_nothing(built):
     before = len(list(again.quads((None, None, None, None))))
     to_dataset([bulletin()], ds=again)
     assert len(list(again.quads((None, None, None, None)))) == before
+
+
+def test_oxigraph_graph_of_a_document_is_its_rdflib_quads_and_links(built):
+    # Store ingest writes document_graph_oxigraph; exports and to_dataset use the rdflib quads.
+    import pyoxigraph as ox
+
+    extractions, relations, _ = built
+    docs = {c.id: ex.document for ex in extractions for c in ex.claims}
+    checked = 0
+    for ex in extractions:
+        links = [(r, docs[r.source_claim], docs.get(r.target_claim)) for r in relations
+                 if docs[r.source_claim] is ex.document]
+        rdflib_quads = [*document_quads(ex), *(q for r, a, b in links for q in relation_quads(r, a, b))]
+        expected = ox.serialize(to_oxigraph(set(rdflib_quads)), format=ox.RdfFormat.N_QUADS).splitlines()
+        got = document_graph_oxigraph(ex, links)
+        assert len(got) == len(set(got))
+        assert sorted(ox.serialize(got, format=ox.RdfFormat.N_QUADS).splitlines()) == sorted(expected)
+        checked += len(links)
+    assert checked == len(relations) >= 3
 
 
 def test_two_builds_give_identical_triples_and_identical_files(tmp_path):

@@ -129,6 +129,23 @@ def test_stored_claims_read_back_as_records(tmp_path):
     assert sorted(stored.claims, key=lambda c: c.id) == sorted(ex.claims, key=lambda c: c.id)
 
 
+def test_documents_added_in_a_run_are_linked_against_as_the_store_reads_them(tmp_path):
+    # Ingest keeps what read_extractions would give for the documents it wrote, instead of reading
+    # them back; an alias with a smaller id changes what is read back, so that copy is dropped.
+    docs = _docs(6)
+    with EmbeddedStore(tmp_path / "s") as store:
+        ingestor = Ingestor(store)
+        for ex in docs:
+            ingestor.add(ex)
+        graphs = [ids.graph_iri(ex.document.sha256) for ex in docs]
+        fresh = read_extractions(store, graphs)
+        assert ingestor.load(graphs) == [fresh[g] for g in graphs]
+        alias = make_extraction("a-alias", seed=0, claims=3, actors=2, pool=4)
+        assert ingestor.add(alias).action == "alias"
+        (reread,) = ingestor.load(graphs[:1])
+        assert reread.document.id == "a-alias" and reread == read_extractions(store, graphs[:1])[graphs[0]]
+
+
 def test_second_writer_and_reader_get_a_clear_error(tmp_path):
     _ingest(tmp_path / "s", _docs(1))
     with EmbeddedStore(tmp_path / "s"):
