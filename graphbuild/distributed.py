@@ -46,12 +46,30 @@ def extract_one(document: Document, nlp, *, analyst_label: str = "analyst") -> E
         return Diagnostic(document.id, "E210", f"extraction failed: {type(exc).__name__}: {exc}")
 
 
+def extract_batch(documents: list[Document], nlp, *, analyst_label: str = "analyst") -> list[Extraction | Diagnostic]:
+    """Segment and extract several documents, their passages sharing spaCy's batches.
+
+    If anything in the batch fails, the documents are redone one at a time, so the failure is one
+    Diagnostic naming its document and the others still come out.
+    """
+    from graphbuild.ingest.segment import segment_document
+    from graphbuild.nlp import extract_many
+
+    try:
+        return list(extract_many([segment_document(d) for d in documents], nlp, analyst_label=analyst_label))
+    except GraphbuildError:
+        raise
+    except Exception:
+        log.debug("batch of %d documents failed; extracting them one by one", len(documents), exc_info=True)
+        return [extract_one(d, nlp, analyst_label=analyst_label) for d in documents]
+
+
 def extract_chunk(documents: list[Document], model: str | None, analyst_label: str) -> list[Extraction | Diagnostic]:
     """Worker task: extract a chunk of documents with this process's cached pipeline."""
     from graphbuild.nlp import load_pipeline
 
     nlp = load_pipeline(model)  # cached per process: loaded once per worker
-    return [extract_one(d, nlp, analyst_label=analyst_label) for d in documents]
+    return extract_batch(documents, nlp, analyst_label=analyst_label)
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -79,8 +97,12 @@ def extract_documents(
     dask: str | None = None,
     jobs: int = 1,
     chunk_size: int = 4,
+    nlp=None,
 ) -> Iterator[Extraction | Diagnostic]:
-    """Extract every document, in input order: here, in ``jobs`` local processes, or on ``dask``."""
+    """Extract every document, in input order: here, in ``jobs`` local processes, or on ``dask``.
+
+    ``nlp``: an already loaded pipeline to run here (instead of loading ``model``).
+    """
     if jobs < 1:
         raise GraphbuildError(f"jobs must be at least 1, not {jobs}")
     if dask is None and jobs > 1:
@@ -90,11 +112,10 @@ def extract_documents(
     if dask is None:
         from graphbuild.nlp import load_pipeline
 
-        nlp = None
-        for document in documents:
+        for chunk in _chunks(documents, chunk_size):
             if nlp is None:
                 nlp = load_pipeline(model)  # loaded only if something needs work
-            yield extract_one(document, nlp, analyst_label=analyst_label)
+            yield from extract_batch(chunk, nlp, analyst_label=analyst_label)
         return
     yield from _extract_dask(documents, model=model, analyst_label=analyst_label, dask=dask, chunk_size=chunk_size)
 

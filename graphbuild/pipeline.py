@@ -30,35 +30,27 @@ def iter_extractions(
     document, not per run); the other inputs are still processed. With ``jobs > 1`` (and no ``nlp``
     given) the NLP stage runs in that many worker processes; the order of the results is the same.
     """
-    from graphbuild.distributed import extract_documents, extract_one
+    from graphbuild.distributed import extract_documents
 
     entries = read_inputs(inputs, max_bytes=max_bytes, max_chars=max_chars, skip_dirs=skip_dirs)
-    if nlp is None and jobs > 1:
-        # Reading runs ahead of the workers: its failures come out as soon as a result is due.
-        pending: list[Diagnostic] = []
+    # Reading runs a few documents ahead of the NLP stage (batches, workers): its failures come out as
+    # soon as the next result is due.
+    pending: list[Diagnostic] = []
 
-        def documents():
-            for entry in entries:
-                if isinstance(entry, Diagnostic):
-                    pending.append(entry)
-                else:
-                    yield entry
+    def documents():
+        for entry in entries:
+            if isinstance(entry, Diagnostic):
+                pending.append(entry)
+            else:
+                yield entry
 
-        for result in extract_documents(documents(), model=model, analyst_label=analyst_label, jobs=jobs):
-            yield from pending
-            pending.clear()
-            yield result
+    results = extract_documents(documents(), nlp=nlp, model=model, analyst_label=analyst_label,
+                                jobs=jobs if nlp is None else 1)
+    for result in results:
         yield from pending
-        return
-    if nlp is None:
-        from graphbuild.nlp import load_pipeline
-
-        nlp = load_pipeline(model)
-    for entry in entries:
-        if isinstance(entry, Diagnostic):
-            yield entry
-            continue
-        yield extract_one(entry, nlp, analyst_label=analyst_label)
+        pending.clear()
+        yield result
+    yield from pending
 
 
 @dataclass

@@ -65,3 +65,26 @@ def test_jobs_must_be_positive(capsys):
         main(["ingest", "x.txt", "--store", "s", "--jobs", "0"])
     assert exc.value.code == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_document_that_breaks_its_batch_fails_alone(monkeypatch, nlp):
+    from graphbuild.distributed import extract_batch
+    from graphbuild.ids import content_hash
+    from graphbuild.ingest import segment
+    from graphbuild.records import Diagnostic, Document, Extraction
+
+    real = segment.segment_document
+
+    def segment_document(document):
+        if document.id == "bad.txt":
+            raise RuntimeError("segmenter bug")
+        return real(document)
+
+    monkeypatch.setattr(segment, "segment_document", segment_document)
+    texts = {"a.txt": "The Embassy reports that the USSR will not attend.", "bad.txt": "x y z",
+             "b.txt": "Officials said that the talks had failed."}
+    docs = [Document(name, text, content_hash(text), name) for name, text in texts.items()]
+    out = extract_batch(docs, nlp)
+    assert [type(r) for r in out] == [Extraction, Diagnostic, Extraction]
+    assert out[1].path == "bad.txt" and "segmenter bug" in out[1].message
+    assert out[0].document.id == "a.txt" and out[0].claims and out[2].claims
