@@ -356,7 +356,7 @@ def build(
     """
     from graphbuild.ingest.segment import segment_document
     from graphbuild.link import link_claims
-    from graphbuild.nlp import extract_claims, load_pipeline
+    from graphbuild.nlp import extract_many, load_pipeline
     from graphbuild.pipeline import iter_extractions
 
     paths, loose = _split_inputs(inputs)
@@ -371,8 +371,7 @@ def build(
     failures: list[Diagnostic] = []
     for entry in iter_extractions(paths, nlp=nlp, analyst_label=analyst_label) if paths else ():
         (failures if isinstance(entry, Diagnostic) else extractions).append(entry)
-    for document in documents:
-        extractions.append(extract_claims(segment_document(document), nlp, analyst_label=analyst_label))
+    extractions += extract_many([segment_document(d) for d in documents], nlp, analyst_label=analyst_label)
     errors = [f for f in failures if f.severity is Severity.ERROR]
     if errors and not keep_going:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
