@@ -158,6 +158,12 @@ class Ingestor:
         self.max_linked = max_linked
         self.link = link
         self._by_id: dict[str, list[StoredDocument]] = backend.documents()
+        # Graph -> the ids registered on it: asked for every document added, so never a scan of the
+        # whole registry (which grows with the store).
+        self._by_graph: dict[str, set[str]] = {}
+        for docs in self._by_id.values():
+            for doc in docs:
+                self._by_graph.setdefault(doc.graph, set()).add(doc.id)
         self._cache: OrderedDict[str, Extraction] = OrderedDict()
         # The linker's views of cached stored documents (built once per graph and run, not per call).
         self._views: dict[str, list[ClaimView]] = {}
@@ -170,7 +176,11 @@ class Ingestor:
         return {k: list(v) for k, v in self._by_id.items()}
 
     def _ids_in(self, graph: str) -> list[str]:
-        return sorted(i for i, docs in self._by_id.items() if any(d.graph == graph for d in docs))
+        return sorted(self._by_graph.get(graph, ()))
+
+    def _register(self, doc: StoredDocument) -> None:
+        self._by_id.setdefault(doc.id, []).append(doc)
+        self._by_graph.setdefault(doc.graph, set()).add(doc.id)
 
     def plan(self, document: Document) -> str:
         """``unchanged``, ``alias``, ``changed`` or ``new`` (see the module docstring)."""
@@ -192,7 +202,7 @@ class Ingestor:
         quad = ox.Quad(ox.NamedNode(ids.document_iri(document.sha256)), _DCTERMS_IDENTIFIER,
                        ox.Literal(document.id), ox.NamedNode(graph))
         self.backend.put_graph(graph, [quad])  # adding one quad: all or nothing like any put
-        self._by_id.setdefault(document.id, []).append(StoredDocument(document.id, document.sha256, graph))
+        self._register(StoredDocument(document.id, document.sha256, graph))
         return Outcome(document.id, "alias", graph)
 
     def add(self, extraction: Extraction) -> Outcome:
@@ -216,7 +226,7 @@ class Ingestor:
         quads = document_graph_oxigraph(
             extraction, [(rel, docs[rel.source_claim], docs.get(rel.target_claim)) for rel in relations])
         self.backend.put_graph(graph, quads)
-        self._by_id[document.id] = [StoredDocument(document.id, document.sha256, graph)]
+        self._register(StoredDocument(document.id, document.sha256, graph))
         if self.link:
             # The document as read_extractions would read it back (parsed from the very quads just
             # written), so later documents of this run link against it without reading the store.
@@ -237,9 +247,12 @@ class Ingestor:
 
     def _unregister(self, document_id: str, *, keep: str | None) -> None:
         for doc in self._by_id.pop(document_id, []):
+            others = self._by_graph.pop(doc.graph, set()) - {document_id}
+            if others:
+                self._by_graph[doc.graph] = others
             if doc.graph == keep:
                 continue
-            if any(i != document_id for i in self._ids_in(doc.graph)):
+            if others:
                 # Another id shares this text: take only this id off the shared graph.
                 self.backend.remove_quad(ox.Quad(ox.NamedNode(ids.document_iri(doc.sha256)), _DCTERMS_IDENTIFIER,
                                                  ox.Literal(document_id), ox.NamedNode(doc.graph)))
