@@ -184,7 +184,7 @@ def _fill(store, start: int, stop: int) -> None:
     store.store.optimize()
 
 
-def measure_ingest(sizes: list[int], probe: int) -> list[dict]:
+def measure_ingest(sizes: list[int], probe: int, max_linked: int = 100) -> list[dict]:
     from _synthetic_docs import make_extraction
 
     from graphbuild.store import EmbeddedStore, Ingestor
@@ -201,7 +201,7 @@ def measure_ingest(sizes: list[int], probe: int) -> list[dict]:
             have = size
             with EmbeddedStore(path) as store:
                 t = time.perf_counter()
-                ingestor = Ingestor(store)
+                ingestor = Ingestor(store, max_linked=max_linked)
                 registry_s = time.perf_counter() - t
                 times, links = [], 0
                 for k in range(probe):
@@ -213,7 +213,8 @@ def measure_ingest(sizes: list[int], probe: int) -> list[dict]:
                 for k in range(probe):
                     ingestor.remove(f"probe-{k}")
             results.append({
-                "stored_documents": size, "fill_s": round(fill_s, 1), "registry_load_s": round(registry_s, 3),
+                "stored_documents": size, "max_linked": max_linked, "fill_s": round(fill_s, 1),
+                "registry_load_s": round(registry_s, 3),
                 "ingest_one_median_ms": round(1000 * statistics.median(times), 1),
                 "ingest_one_p90_ms": round(1000 * sorted(times)[int(0.9 * (len(times) - 1))], 1),
                 "links_per_probe": round(links / probe, 1),
@@ -261,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None)
     ap.add_argument("--sizes", default="1000,10000,50000", help="store sizes for the incremental ingest")
     ap.add_argument("--probe", type=int, default=20, help="documents ingested per store size")
+    ap.add_argument("--max-linked", type=int, default=100,
+                    help="ingest's --max-linked (a value every store size can fill isolates the store's own cost)")
     ap.add_argument("--dask", type=int, default=2, help="LocalCluster workers for the local vs Dask comparison")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the --jobs end-to-end row (1: skip it)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["ratio", "components", "ingest", "dask"])
@@ -275,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         out["components"] = measure_components(args.texts, args.limit, args.model)
         print(json.dumps(out["components"]), file=sys.stderr, flush=True)
     if "ingest" not in args.skip:
-        out["ingest"] = measure_ingest([int(s) for s in args.sizes.split(",")], args.probe)
+        out["ingest"] = measure_ingest([int(s) for s in args.sizes.split(",")], args.probe, args.max_linked)
     if "dask" not in args.skip:
         out["dask"] = measure_dask(args.texts, args.limit, args.dask, args.model)
         print(json.dumps(out["dask"]), file=sys.stderr, flush=True)
