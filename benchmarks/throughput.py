@@ -171,14 +171,11 @@ def _fill(store, start: int, stop: int) -> None:
     """Bulk-load synthetic documents ``start..stop`` (their graphs as ingest writes them, without links)."""
     from _synthetic_docs import make_extraction
 
-    from graphbuild import ids
-    from graphbuild.graph.rdf import document_quads
-    from graphbuild.store.ingest import _quads
+    from graphbuild.graph.rdf import document_graph_oxigraph
 
     def quads():
         for i in range(start, stop):
-            ex = make_extraction(f"bulk-{i}", seed=i)
-            yield from _quads(document_quads(ex), ids.graph_iri(ex.document.sha256))
+            yield from document_graph_oxigraph(make_extraction(f"bulk-{i}", seed=i))
 
     store.store.bulk_extend(quads())
     store.store.optimize()

@@ -181,8 +181,7 @@ _WRITER = textwrap.dedent("""
 
 
 def test_sigkill_mid_ingest_leaves_whole_documents_and_rerun_completes(tmp_path):
-    from graphbuild.graph.rdf import document_quads
-    from graphbuild.store.ingest import _quads
+    from graphbuild.graph.rdf import document_graph_oxigraph
 
     n, claims = 4, 400  # ~20k quads per document: one transaction long enough to be hit mid-write
     expected = {}
@@ -190,7 +189,7 @@ def test_sigkill_mid_ingest_leaves_whole_documents_and_rerun_completes(tmp_path)
         ex = make_extraction(f"doc-{i}", seed=i, claims=claims)
         graph = ids.graph_iri(ex.document.sha256)
         memory = ox.Store()  # read back through Oxigraph, which stores derived integer types as xsd:integer
-        memory.extend(_quads(document_quads(ex), graph))
+        memory.extend(document_graph_oxigraph(ex))
         expected[graph] = sorted_nquads(memory)
     script = _WRITER.format(tests=str(ROOT / "tests"), store=str(tmp_path / "s"), n=n, claims=claims)
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 
 from graphbuild import ids
 from graphbuild.graph.rdf import document_graph_oxigraph
@@ -65,33 +64,6 @@ class Outcome:
     graph: str
     claims: int = 0
     links: int = 0
-
-
-def to_ox(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term as a pyoxigraph term (same lexical form, datatype and language)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _quads(rdf_quads: Iterable[tuple], graph: str) -> list[ox.Quad]:
-    target = ox.NamedNode(graph)
-    seen: set[ox.Quad] = set()
-    out: list[ox.Quad] = []
-    for s, p, o, _ in rdf_quads:
-        q = ox.Quad(to_ox(s), to_ox(p), to_ox(o), target)
-        if q not in seen:
-            seen.add(q)
-            out.append(q)
-    return out
 
 
 def _date_ordinal(value: object) -> int | None:
